@@ -1,0 +1,144 @@
+// Package memstore is a [storage.Store] that keeps artifacts in memory.
+//
+// It is meant for tests and examples: everything is lost when the process
+// exits, and nothing bounds the memory it uses.
+package memstore
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"iter"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/turbocache/turbocache/storage"
+)
+
+// Store is an in-memory [storage.Store] and [storage.Lister]. The zero value
+// is not usable; call New.
+type Store struct {
+	now func() time.Time
+
+	mu        sync.RWMutex
+	artifacts map[string]*artifact
+}
+
+// artifact is immutable once stored: Put replaces the pointer.
+type artifact struct {
+	body []byte
+	info storage.Info
+}
+
+// Options configures a Store. A nil *Options means the defaults.
+type Options struct {
+	// Now reports the time recorded as an artifact's creation time.
+	// Nil means time.Now. Tests of expiry set it.
+	Now func() time.Time
+}
+
+// New returns an empty Store.
+func New(opts *Options) *Store {
+	s := &Store{now: time.Now, artifacts: make(map[string]*artifact)}
+	if opts != nil && opts.Now != nil {
+		s.now = opts.Now
+	}
+	return s
+}
+
+// Get returns a reader over the artifact stored under key.
+func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, storage.Info, error) {
+	a, err := s.lookup(ctx, key)
+	if err != nil {
+		return nil, storage.Info{}, err
+	}
+	return io.NopCloser(bytes.NewReader(a.body)), a.info, nil
+}
+
+// Stat reports on the artifact stored under key.
+func (s *Store) Stat(ctx context.Context, key string) (storage.Info, error) {
+	a, err := s.lookup(ctx, key)
+	if err != nil {
+		return storage.Info{}, err
+	}
+	return a.info, nil
+}
+
+func (s *Store) lookup(ctx context.Context, key string) (*artifact, error) {
+	if err := storage.ValidKey(key); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	a := s.artifacts[key]
+	s.mu.RUnlock()
+	if a == nil {
+		return nil, fmt.Errorf("memstore: %q: %w", key, storage.ErrNotFound)
+	}
+	return a, nil
+}
+
+// Put reads r to the end and stores its bytes under key.
+func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, md storage.Metadata) error {
+	if err := storage.ValidKey(key); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if size > 0 {
+		buf.Grow(int(min(size, 64<<20)))
+	}
+	n, err := buf.ReadFrom(storage.ExactReader(ctx, r, size))
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return fmt.Errorf("memstore: put %q: %w", key, err)
+	}
+	a := &artifact{body: buf.Bytes(), info: storage.Info{Size: n, Created: s.now(), Metadata: md}}
+	s.mu.Lock()
+	s.artifacts[key] = a
+	s.mu.Unlock()
+	return nil
+}
+
+// Delete removes the artifact stored under key, if any.
+func (s *Store) Delete(ctx context.Context, key string) error {
+	if err := storage.ValidKey(key); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	delete(s.artifacts, key)
+	s.mu.Unlock()
+	return nil
+}
+
+// List yields the artifacts whose keys start with prefix. It lists a
+// snapshot taken when iteration starts.
+func (s *Store) List(ctx context.Context, prefix string) iter.Seq2[storage.Object, error] {
+	return func(yield func(storage.Object, error) bool) {
+		s.mu.RLock()
+		var objs []storage.Object
+		for k, a := range s.artifacts {
+			if strings.HasPrefix(k, prefix) {
+				objs = append(objs, storage.Object{Key: k, Size: a.info.Size, Created: a.info.Created})
+			}
+		}
+		s.mu.RUnlock()
+		for _, o := range objs {
+			if err := ctx.Err(); err != nil {
+				yield(storage.Object{}, err)
+				return
+			}
+			if !yield(o, nil) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,68 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"io"
+)
+
+// ExactReader returns a reader that yields what r yields, for a Store's Put
+// to consume. It fails with the context's error once ctx ends, and, when size
+// is not negative, with an error wrapping io.ErrUnexpectedEOF if r ends before
+// size bytes, or with an error if r holds more than size bytes. A driver that
+// copies from it and treats any error as a failed Put keeps the size and
+// cancellation rules of [Store].
+func ExactReader(ctx context.Context, r io.Reader, size int64) io.Reader {
+	return &exactReader{ctx: ctx, r: r, size: size}
+}
+
+type exactReader struct {
+	ctx  context.Context
+	r    io.Reader
+	size int64 // -1: unknown
+	n    int64 // bytes yielded so far
+}
+
+func (e *exactReader) Read(p []byte) (int, error) {
+	if err := e.ctx.Err(); err != nil {
+		return 0, err
+	}
+	if e.size < 0 {
+		n, err := e.r.Read(p)
+		e.n += int64(n)
+		return n, err
+	}
+	if e.n == e.size {
+		return 0, e.atEnd()
+	}
+	if rest := e.size - e.n; int64(len(p)) > rest {
+		p = p[:rest]
+	}
+	n, err := e.r.Read(p)
+	e.n += int64(n)
+	switch {
+	case err == io.EOF && e.n < e.size:
+		return n, fmt.Errorf("storage: body ended after %d of %d bytes: %w", e.n, e.size, io.ErrUnexpectedEOF)
+	case err == io.EOF:
+		return n, nil // the next Read checks for EOF again
+	}
+	return n, err
+}
+
+// atEnd checks that r holds nothing past the declared size.
+func (e *exactReader) atEnd() error {
+	var probe [1]byte
+	for range 100 {
+		n, err := e.r.Read(probe[:])
+		if n > 0 {
+			return fmt.Errorf("storage: body is longer than the declared %d bytes", e.size)
+		}
+		if err == io.EOF {
+			return io.EOF
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return io.ErrNoProgress
+}
