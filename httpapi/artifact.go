@@ -1,0 +1,177 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/turbocache/turbocache/storage"
+)
+
+// Artifact metadata headers, as turbo sends and reads them.
+const (
+	headerDuration  = "X-Artifact-Duration"
+	headerTag       = "X-Artifact-Tag"
+	headerSHA       = "X-Artifact-Sha"
+	headerDirtyHash = "X-Artifact-Dirty-Hash"
+)
+
+// Bounds on the metadata headers. The tag's is the protocol's; the others
+// leave room for any VCS hash while keeping metadata small enough for every
+// backend.
+const (
+	maxTagLen  = 600
+	maxHashHdr = 256
+)
+
+// get serves GET and HEAD /v8/artifacts/{hash}.
+func (h *Handler) get(w http.ResponseWriter, r *http.Request, team, hash, key string) {
+	ctx := r.Context()
+	var (
+		body io.ReadCloser
+		info storage.Info
+		err  error
+	)
+	if r.Method == http.MethodHead {
+		info, err = h.store.Stat(ctx, key)
+	} else {
+		body, info, err = h.store.Get(ctx, key)
+	}
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		writeError(w, http.StatusNotFound, codeNotFound, fmt.Sprintf("no artifact %s for team %q", hash, team))
+		return
+	case err != nil && clientGone(ctx, err):
+		h.gone(r, "get", team, hash, err)
+		return
+	case err != nil:
+		h.fail(w, r, "get", team, hash, err)
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", contentTypeBinary)
+	hd.Set("Content-Length", strconv.FormatInt(info.Size, 10))
+	hd.Set(headerDuration, strconv.FormatInt(info.Duration.Milliseconds(), 10))
+	for name, v := range map[string]string{headerTag: info.Tag, headerSHA: info.SHA, headerDirtyHash: info.DirtyHash} {
+		if v != "" {
+			hd.Set(name, v)
+		}
+	}
+	w.WriteHeader(http.StatusOK)
+	if body == nil {
+		return
+	}
+	defer body.Close()
+	// io.CopyN hands the ResponseWriter an io.LimitedReader, which net/http
+	// sends with sendfile(2) when the store's reader is an *os.File.
+	if _, err := io.CopyN(w, body, info.Size); err != nil {
+		if clientGone(ctx, err) {
+			h.gone(r, "get", team, hash, err)
+			return
+		}
+		// The status line is gone; a short body is all the client sees.
+		h.log.ErrorContext(ctx, "httpapi: request failed", "op", "get", "team", team, "hash", hash,
+			"method", r.Method, "err", fmt.Errorf("sending %d bytes: %w", info.Size, err))
+	}
+}
+
+// put serves PUT /v8/artifacts/{hash}.
+func (h *Handler) put(w http.ResponseWriter, r *http.Request, team, hash, key string) {
+	if h.status != "enabled" {
+		writeError(w, http.StatusForbidden, codeCachePrefix+h.status, "remote caching is "+h.status)
+		return
+	}
+	md, err := metadataOf(r.Header)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, codeBadRequest, err.Error())
+		return
+	}
+	size := r.ContentLength // -1 when unknown (chunked)
+	if h.maxSize > 0 && size > h.maxSize {
+		h.tooLarge(w)
+		return
+	}
+	body := &recordingReader{r: r.Body}
+	if h.maxSize > 0 && size < 0 {
+		body.r = http.MaxBytesReader(w, r.Body, h.maxSize)
+	}
+	ctx := r.Context()
+	err = h.store.Put(ctx, key, body, size, md)
+	var maxBytes *http.MaxBytesError
+	switch {
+	case err == nil:
+	case errors.Is(err, storage.ErrTooLarge), errors.As(body.err, &maxBytes):
+		h.tooLarge(w)
+		return
+	case clientGone(ctx, err) || body.err != nil && !errors.Is(body.err, io.EOF):
+		// The upload did not arrive whole; the store kept nothing.
+		h.gone(r, "put", team, hash, err)
+		writeError(w, http.StatusBadRequest, codeBadRequest, "the upload ended before its Content-Length")
+		return
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		writeError(w, http.StatusBadRequest, codeBadRequest, "the body is shorter than its Content-Length")
+		return
+	default:
+		h.fail(w, r, "put", team, hash, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, struct {
+		URLs []string `json:"urls"`
+	}{URLs: []string{r.URL.RequestURI()}})
+}
+
+func (h *Handler) tooLarge(w http.ResponseWriter) {
+	writeError(w, http.StatusRequestEntityTooLarge, codeTooLarge,
+		fmt.Sprintf("artifacts are limited to %d bytes", h.maxSize))
+}
+
+// metadataOf reads the artifact metadata headers of an upload.
+func metadataOf(hd http.Header) (storage.Metadata, error) {
+	var md storage.Metadata
+	if v := hd.Get(headerDuration); v != "" {
+		ms, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || ms < 0 || ms > int64(time.Duration(1<<63-1)/time.Millisecond) {
+			return md, fmt.Errorf("header %s: %q is not a duration in milliseconds", headerDuration, v)
+		}
+		md.Duration = time.Duration(ms) * time.Millisecond
+	}
+	for _, f := range []struct {
+		name string
+		max  int
+		dst  *string
+	}{
+		{headerTag, maxTagLen, &md.Tag},
+		{headerSHA, maxHashHdr, &md.SHA},
+		{headerDirtyHash, maxHashHdr, &md.DirtyHash},
+	} {
+		v := hd.Get(f.name)
+		if len(v) > f.max {
+			return md, fmt.Errorf("header %s: %d characters, more than %d", f.name, len(v), f.max)
+		}
+		for i := 0; i < len(v); i++ {
+			if v[i] < 0x20 || v[i] > 0x7e {
+				return md, fmt.Errorf("header %s: byte %q at offset %d is not printable ASCII", f.name, v[i], i)
+			}
+		}
+		*f.dst = v
+	}
+	return md, nil
+}
+
+// recordingReader remembers the first error its reader returned, so that a
+// failed Put can be told apart: the client's upload broke, or the store did.
+type recordingReader struct {
+	r   io.Reader
+	err error
+}
+
+func (b *recordingReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && b.err == nil {
+		b.err = err
+	}
+	return n, err
+}

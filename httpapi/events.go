@@ -1,0 +1,86 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// maxEventsBody bounds the body of an events report.
+const maxEventsBody = 1 << 20
+
+// Event is one cache lookup a client reports after a run.
+type Event struct {
+	// SessionID identifies the client run that made the lookup.
+	SessionID string `json:"sessionId"`
+	// Source is where the client looked: "LOCAL" or "REMOTE".
+	Source string `json:"source"`
+	// Event is the outcome: "HIT" or "MISS".
+	Event string `json:"event"`
+	// Hash is the task hash looked up.
+	Hash string `json:"hash"`
+	// Duration is, for a hit, the task time saved, in milliseconds.
+	Duration int64 `json:"duration"`
+}
+
+// validate reports what is wrong with e, if anything.
+func (e *Event) validate() error {
+	switch {
+	case e.Source != "LOCAL" && e.Source != "REMOTE":
+		return fmt.Errorf("source %q is neither LOCAL nor REMOTE", e.Source)
+	case e.Event != "HIT" && e.Event != "MISS":
+		return fmt.Errorf("event %q is neither HIT nor MISS", e.Event)
+	case e.Duration < 0:
+		return fmt.Errorf("negative duration %d", e.Duration)
+	case len(e.SessionID) > MaxTeamLen:
+		return fmt.Errorf("session id of %d characters, more than %d", len(e.SessionID), MaxTeamLen)
+	}
+	return ValidHash(e.Hash)
+}
+
+// events serves POST /v8/artifacts/events.
+func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
+	team, ok := h.authorize(w, r, ReadOnly, true)
+	if !ok {
+		return
+	}
+	var events []Event
+	if err := decodeJSON(w, r, maxEventsBody, &events); err != nil {
+		writeError(w, statusOf(err), codeBadRequest, "events: "+err.Error())
+		return
+	}
+	for i := range events {
+		if err := events[i].validate(); err != nil {
+			writeError(w, http.StatusBadRequest, codeBadRequest, fmt.Sprintf("events[%d]: %v", i, err))
+			return
+		}
+	}
+	if h.onEvents != nil && len(events) > 0 {
+		h.onEvents(r.Context(), team, events)
+	}
+	writeJSON(w, http.StatusOK, struct{}{})
+}
+
+// decodeJSON decodes the request's body, at most limit bytes of one JSON
+// value, into v.
+func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("invalid JSON body: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("invalid JSON body: more than one value")
+	}
+	return nil
+}
+
+// statusOf is the status for a body decodeJSON rejected.
+func statusOf(err error) int {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusBadRequest
+}
