@@ -130,4 +130,3 @@ func (s *Server) Leftovers(ctx context.Context, bucket string) (objects, uploads
 	}
 	return objects, uploads, nil
 }
-

@@ -58,4 +58,3 @@ func startContainer(ctx context.Context, opts Options) (*Server, error) {
 	s.external = true // no Stop and Start for containers
 	return s, nil
 }
-
