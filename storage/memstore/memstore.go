@@ -87,18 +87,14 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, md
 	if err := storage.ValidKey(key); err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if size > 0 {
-		buf.Grow(int(min(size, 64<<20)))
-	}
-	n, err := buf.ReadFrom(storage.ExactReader(ctx, r, size))
+	data, err := readAll(storage.ExactReader(ctx, r, size), size)
 	if err == nil {
 		err = ctx.Err()
 	}
 	if err != nil {
 		return fmt.Errorf("memstore: put %q: %w", key, err)
 	}
-	a := &artifact{body: buf.Bytes(), info: storage.Info{Size: n, Created: s.now(), Metadata: md}}
+	a := &artifact{body: data, info: storage.Info{Size: int64(len(data)), Created: s.now(), Metadata: md}}
 	s.mu.Lock()
 	s.artifacts[key] = a
 	s.mu.Unlock()
@@ -141,4 +137,25 @@ func (s *Store) List(ctx context.Context, prefix string) iter.Seq2[storage.Objec
 			}
 		}
 	}
+}
+
+// readAll reads r to its end. When size is known the artifact is read into
+// one allocation of exactly that size.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	if size < 0 {
+		return io.ReadAll(r)
+	}
+	data := make([]byte, size)
+	if _, err := io.ReadFull(r, data); err != nil {
+		return nil, err
+	}
+	// r is an ExactReader: reading past the size reports a longer body.
+	switch _, err := r.Read(make([]byte, 1)); err {
+	case io.EOF:
+	case nil:
+		return nil, io.ErrNoProgress
+	default:
+		return nil, err
+	}
+	return data, nil
 }
