@@ -13,10 +13,10 @@ import (
 
 // Artifact metadata headers, as turbo sends and reads them.
 const (
-	headerDuration  = "X-Artifact-Duration"
-	headerTag       = "X-Artifact-Tag"
-	headerSHA       = "X-Artifact-Sha"
-	headerDirtyHash = "X-Artifact-Dirty-Hash"
+	headerDuration  = "x-artifact-duration"
+	headerTag       = "x-artifact-tag"
+	headerSHA       = "x-artifact-sha"
+	headerDirtyHash = "x-artifact-dirty-hash"
 )
 
 // Bounds on the metadata headers. The tag's is the protocol's; the others
