@@ -11,6 +11,11 @@ import (
 // driver's own prefix and suffixes.
 const MaxKeyLen = 256
 
+// MaxSegmentLen is the longest segment, in bytes, that ValidKey accepts. It
+// keeps every segment a valid file name, with room for the suffix of a
+// temporary file, on file systems that limit names to 255 bytes.
+const MaxSegmentLen = 200
+
 // ErrInvalidKey is wrapped by errors that report a key ValidKey rejects.
 var ErrInvalidKey = errors.New("storage: invalid key")
 
@@ -18,7 +23,7 @@ var ErrInvalidKey = errors.New("storage: invalid key")
 //
 // A key is one or more segments separated by '/'. Each segment is made of
 // ASCII letters, digits, '.', '_' and '-', and is neither empty, "." nor "..".
-// The whole key is at most MaxKeyLen bytes. Such a key means the same thing as
+// Segments are at most MaxSegmentLen bytes, the whole key at most MaxKeyLen. Such a key means the same thing as
 // a file path, an S3 object name and a KV key, so it cannot climb out of the
 // directory, prefix or namespace a driver puts it in.
 func ValidKey(key string) error {
@@ -39,6 +44,9 @@ func ValidKey(key string) error {
 			return fmt.Errorf("%w %q: empty segment", ErrInvalidKey, key)
 		case ".", "..":
 			return fmt.Errorf("%w %q: segment %q is not allowed", ErrInvalidKey, key, seg)
+		}
+		if len(seg) > MaxSegmentLen {
+			return fmt.Errorf("%w %.32q...: a segment of %d bytes, longer than %d", ErrInvalidKey, key, len(seg), MaxSegmentLen)
 		}
 	}
 	return nil

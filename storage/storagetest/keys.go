@@ -22,7 +22,8 @@ var invalidKeys = map[string]string{
 	"leading slash":     "/abs",
 	"absolute path":     "/etc/passwd",
 	"trailing slash":    "team/",
-	"over-long":         strings.Repeat("a", storage.MaxKeyLen+1),
+	"over-long":         strings.Repeat("a/", storage.MaxKeyLen/2) + "a",
+	"over-long segment": strings.Repeat("a", storage.MaxSegmentLen+1),
 	"NUL":               "a\x00b",
 	"backslash":         `a\b`,
 	"backslash parent":  `..\x`,
@@ -60,7 +61,8 @@ func testInvalidKeys(t *testing.T, s storage.Store) {
 	requireKeys(t, s)
 
 	// The longest valid key works.
-	longest := strings.Repeat("k", storage.MaxKeyLen)
+	longest := strings.Repeat("k", storage.MaxSegmentLen) + "/" +
+		strings.Repeat("k", storage.MaxKeyLen-storage.MaxSegmentLen-1)
 	put(t, s, longest, b)
 	requireStored(t, s, longest, b)
 }

@@ -1,0 +1,108 @@
+package fsstore
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"sync"
+
+	"github.com/turbocache/turbocache/storage"
+)
+
+// copyBufs holds the buffers Put copies through: larger than io.Copy's
+// 32 KiB, for fewer system calls on large artifacts.
+var copyBufs = sync.Pool{New: func() any { return new([256 << 10]byte) }}
+
+// Put stores the bytes of r under key. It writes them to a temporary file
+// beside the artifact's file, syncs it and renames it into place.
+func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, md storage.Metadata) error {
+	if err := storage.ValidKey(key); err != nil {
+		return err
+	}
+	if err := s.put(ctx, key, r, size, md); err != nil {
+		return fmt.Errorf("fsstore: put %q: %w", key, err)
+	}
+	return nil
+}
+
+func (s *Store) put(ctx context.Context, key string, r io.Reader, size int64, md storage.Metadata) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	header, err := encodeHeader(md)
+	if err != nil {
+		return err
+	}
+	if dir := path.Dir(key); dir != "." {
+		if err := s.root.MkdirAll(dir, s.dirMode); err != nil {
+			return err
+		}
+	}
+	tmp, f, err := s.createTemp(key)
+	if err != nil {
+		return err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			f.Close()
+			s.root.Remove(tmp)
+		}
+	}()
+
+	if _, err := f.Write(header); err != nil {
+		return err
+	}
+	buf := copyBufs.Get().(*[256 << 10]byte)
+	defer copyBufs.Put(buf)
+	// Hide *os.File's ReadFrom so that the copy uses buf.
+	if _, err := io.CopyBuffer(struct{ io.Writer }{f}, storage.ExactReader(ctx, r, size), buf[:]); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if s.now != nil {
+		t := s.now()
+		if err := f.Close(); err != nil {
+			return err
+		}
+		if err := s.root.Chtimes(tmp, t, t); err != nil {
+			return err
+		}
+		if f, err = s.root.OpenFile(tmp, os.O_WRONLY, 0); err != nil {
+			return err
+		}
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := s.root.Rename(tmp, key); err != nil {
+		return err
+	}
+	committed = true
+	return nil
+}
+
+// createTemp creates a new temporary file beside key's file. Its name holds
+// '~', which no key holds, so it never collides with an artifact.
+func (s *Store) createTemp(key string) (string, *os.File, error) {
+	for range 10 {
+		var random [8]byte
+		rand.Read(random[:])
+		name := key + tempMark + hex.EncodeToString(random[:])
+		f, err := s.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, s.fileMode)
+		if os.IsExist(err) {
+			continue
+		}
+		return name, f, err
+	}
+	return "", nil, fmt.Errorf("no unused temporary file name beside %q", key)
+}
