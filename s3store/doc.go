@@ -1,0 +1,15 @@
+// Package s3store is a [storage.Store] on Amazon S3 or any S3-compatible
+// server, built on the AWS SDK for Go v2.
+//
+// Each artifact is one object named by the store's optional key prefix and
+// the artifact's key; its [storage.Metadata] travels as S3 user metadata
+// (lower-case names, a few hundred bytes, well under S3's 2 KB limit). Puts
+// stream: the body is uploaded in parts of Config.PartSize bytes, at most
+// Config.Concurrency at a time, so a Put holds about
+// (Concurrency+2) × PartSize bytes of memory whatever the artifact's size.
+// A failed or cancelled Put leaves no object and aborts its multipart upload.
+//
+// Open builds a client from a [Config]; New wraps an *s3.Client that a
+// program already has. The Store also implements [storage.Lister], so
+// [storage.Sweep] can expire old artifacts.
+package s3store

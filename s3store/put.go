@@ -1,0 +1,33 @@
+package s3store
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/turbocache/turbocache/storage"
+)
+
+// Put uploads the bytes of r as the artifact stored under key. Bodies of
+// PartSize bytes or more go up as a multipart upload, which S3 makes
+// visible only once complete; a failure or the end of ctx aborts it.
+func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, md storage.Metadata) error {
+	if err := storage.ValidKey(key); err != nil {
+		return err
+	}
+	if limit := s.partSize * MaxParts; size > limit {
+		return fmt.Errorf("s3store: put %q: %w: %d bytes, over %d parts of %d bytes", key, storage.ErrTooLarge, size, MaxParts, s.partSize)
+	}
+	metadata, err := encodeMetadata(md)
+	if err != nil {
+		return fmt.Errorf("s3store: put %q: %w", key, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("s3store: put %q: %w", key, err)
+	}
+	body := storage.ExactReader(ctx, r, size)
+	if err := s.uploader.upload(ctx, s.bucket, s.prefix+key, body, metadata); err != nil {
+		return fmt.Errorf("s3store: put %q in bucket %q: %w", key, s.bucket, err)
+	}
+	return nil
+}
