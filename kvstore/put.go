@@ -53,7 +53,11 @@ func (s *Store) put(ctx context.Context, key string, r io.Reader, size int64, md
 	fail := func(err error) error {
 		if written > 0 {
 			if cerr := cleanup(ctx, func(ctx context.Context) error {
-				return s.bulkDelete(ctx, m.partKeys(key)[:written])
+				keys := make([]string, written)
+				for i := range keys {
+					keys[i] = partKey(key, m.Upload, i)
+				}
+				return s.bulkDelete(ctx, keys)
 			}); cerr != nil {
 				return fmt.Errorf("%w (and deleting %d written parts failed: %w)", err, written, cerr)
 			}
