@@ -270,4 +270,3 @@ func (s *Server) listKeys(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	writeResult(w, result, map[string]any{"count": len(result), "cursor": cursor})
 }
-
