@@ -62,6 +62,33 @@ func TestTurbo(t *testing.T) {
 		repo.Run(t, run).RequireFullRemoteHit(t, store.durations("team_signed"))
 	})
 
+	t.Run("dry run and preflight", func(t *testing.T) {
+		repo := turbotest.NewRepo(t, nil)
+		run := turbotest.RunOptions{API: srv.URL, Token: rwToken, Team: "team_dry", Args: []string{"--preflight"}}
+		repo.Run(t, run).RequireAllMisses(t)
+		durations := store.durations("team_dry")
+		require.Len(t, durations, len(repo.Packages), "uploads after a preflight")
+		mu.Lock()
+		preflights := answers["OPTIONS 200"]
+		mu.Unlock()
+		require.Positive(t, preflights, "turbo --preflight sent no OPTIONS")
+
+		// --dry=json asks about all tasks in one batch query.
+		dry := repo.Run(t, turbotest.RunOptions{API: srv.URL, Token: rwToken, Team: "team_dry", DryRun: true})
+		require.Len(t, dry.Summary.Tasks, len(repo.Packages))
+		for _, task := range dry.Summary.Tasks {
+			require.Equal(t, "HIT", task.Cache.Status, "task %s", task.TaskID)
+			require.True(t, task.Cache.Remote)
+			require.Equal(t, durations[task.Hash], task.Cache.TimeSaved)
+		}
+		mu.Lock()
+		queries := answers["POST 200"]
+		mu.Unlock()
+		require.Positive(t, queries, "no batch query")
+
+		repo.Run(t, run).RequireFullRemoteHit(t, durations)
+	})
+
 	t.Run("teams are apart", func(t *testing.T) {
 		repo := turbotest.NewRepo(t, nil)
 		repo.Run(t, turbotest.RunOptions{API: srv.URL, Token: rwToken, Team: "team_one"}).RequireAllMisses(t)

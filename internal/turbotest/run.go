@@ -1,13 +1,16 @@
 package turbotest
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -29,6 +32,10 @@ type RunOptions struct {
 	Args []string
 	// Env are extra environment variables, as "NAME=value".
 	Env []string
+	// DryRun runs `turbo run build --dry=json`, which asks the cache about
+	// every task in one batch query and runs nothing; the Summary is then
+	// the dry run's JSON.
+	DryRun bool
 	// KeepLocal keeps the local caches and outputs of the previous run;
 	// by default they are removed so that only the remote cache can hit.
 	KeepLocal bool
@@ -82,7 +89,12 @@ func (r *Repo) Run(t testing.TB, opts RunOptions) *Result {
 	}
 	ctx, cancel := contextWithTimeout(t, timeout)
 	defer cancel()
-	args := []string{"run", "build", "--api=" + opts.API, "--ui=stream", "--summarize", "--no-color"}
+	args := []string{"run", "build", "--api=" + opts.API, "--ui=stream", "--no-color"}
+	if opts.DryRun {
+		args = append(args, "--dry=json")
+	} else {
+		args = append(args, "--summarize")
+	}
 	if opts.Token != "" {
 		args = append(args, "--token="+opts.Token)
 	}
@@ -100,12 +112,22 @@ func (r *Repo) Run(t testing.TB, opts RunOptions) *Result {
 		cmd.Env = append(cmd.Env, "TURBO_REMOTE_CACHE_SIGNATURE_KEY="+opts.SignatureKey)
 	}
 	cmd.Env = append(cmd.Env, opts.Env...)
-	out, err := cmd.CombinedOutput()
-	res := &Result{Output: string(out)}
+	var stdout bytes.Buffer
+	combined := &lockedBuffer{}
+	cmd.Stdout = io.MultiWriter(&stdout, combined)
+	cmd.Stderr = combined
+	err := cmd.Run()
+	res := &Result{Output: combined.String()}
 	if err != nil {
-		t.Fatalf("turbo %s: %v\n%s", strings.Join(redact(args), " "), err, out)
+		t.Fatalf("turbo %s: %v\n%s", strings.Join(redact(args), " "), err, res.Output)
 	}
-	res.Summary = r.latestSummary(t)
+	if opts.DryRun {
+		if err := json.Unmarshal(stdout.Bytes(), &res.Summary); err != nil {
+			t.Fatalf("turbo --dry=json printed no JSON (%v):\n%s", err, res.Output)
+		}
+	} else {
+		res.Summary = r.latestSummary(t)
+	}
 	return res
 }
 
@@ -183,4 +205,22 @@ func redact(args []string) []string {
 // contextWithTimeout bounds a command by timeout and by the test's end.
 func contextWithTimeout(t testing.TB, timeout time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(t.Context(), timeout)
+}
+
+// lockedBuffer collects what two pipes write at once.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
