@@ -3,8 +3,8 @@ package turbotest
 import (
 	"bytes"
 	"context"
-	"io"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
