@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -99,26 +100,61 @@ func (s *Store) send(ctx context.Context, r *request) (*http.Response, error) {
 }
 
 func (s *Store) sendOnce(ctx context.Context, r *request, u *url.URL) (*http.Response, error) {
-	var body io.Reader
+	var body *gatedReader
 	var size int64
 	if r.body != nil {
-		body = multiReader(r.body)
+		body = &gatedReader{r: multiReader(r.body)}
 		for _, b := range r.body {
 			size += int64(len(b))
 		}
 	}
-	req, err := http.NewRequestWithContext(ctx, r.method, u.String(), body)
+	var reqBody io.Reader
+	if body != nil {
+		reqBody = body
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, u.String(), reqBody)
 	if err != nil {
 		return nil, err
 	}
 	if r.body != nil {
 		req.ContentLength = size
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(multiReader(r.body)), nil }
 		req.Header.Set("Content-Type", r.contentType)
 	}
 	req.Header.Set("Authorization", "Bearer "+s.cfg.token)
-	return s.cfg.client.Do(req)
+	resp, err := s.cfg.client.Do(req)
+	if body != nil {
+		// The transport may still be sending the body after an early
+		// answer; from here on it gets an error instead, so the caller can
+		// reuse the buffers at once.
+		body.close()
+	}
+	return resp, err
 }
+
+// gatedReader is a request body that stops reading its buffers for good
+// once closed, even if the transport is reading from another goroutine.
+type gatedReader struct {
+	mu     sync.Mutex
+	r      io.Reader
+	closed bool
+}
+
+func (g *gatedReader) Read(p []byte) (int, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return 0, errBodyDone
+	}
+	return g.r.Read(p)
+}
+
+func (g *gatedReader) close() {
+	g.mu.Lock()
+	g.closed = true
+	g.mu.Unlock()
+}
+
+var errBodyDone = errors.New("kvstore: request body abandoned after the answer")
 
 func multiReader(bufs [][]byte) io.Reader {
 	rs := make([]io.Reader, len(bufs))
