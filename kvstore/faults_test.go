@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -283,7 +284,7 @@ func TestListPages(t *testing.T) {
 	require.Equal(t, int64(2), srv.Requests()-before, "list requests for %d artifacts", n+1)
 }
 
-func itoa(i int) string { return strings.TrimLeft(string([]byte{byte('0' + i/1000), byte('0' + i/100%10), byte('0' + i/10%10), byte('0' + i%10)}), "") }
+func itoa(i int) string { return strconv.Itoa(i) }
 
 // requireNoLeak waits until no more goroutines run than before.
 func requireNoLeak(t *testing.T, before int) {

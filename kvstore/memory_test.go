@@ -1,0 +1,99 @@
+package kvstore_test
+
+import (
+	"context"
+	"io"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"github.com/turbocache/turbocache/kvstore"
+	"github.com/turbocache/turbocache/kvstore/kvtest"
+	"github.com/turbocache/turbocache/storage"
+)
+
+// patternReader yields size bytes without holding them in memory.
+type patternReader struct{ left int64 }
+
+func (p *patternReader) Read(b []byte) (int, error) {
+	if p.left == 0 {
+		return 0, io.EOF
+	}
+	if int64(len(b)) > p.left {
+		b = b[:p.left]
+	}
+	for i := range b {
+		b[i] = byte(p.left - int64(i))
+	}
+	p.left -= int64(len(b))
+	return len(b), nil
+}
+
+// peakHeap runs f and reports the largest growth of the live heap over
+// what it was before, sampled every millisecond.
+func peakHeap(f func()) uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapAlloc
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc > base && ms.HeapAlloc-base > peak.Load() {
+				peak.Store(ms.HeapAlloc - base)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Millisecond):
+			}
+		}
+	})
+	f()
+	close(stop)
+	wg.Wait()
+	return peak.Load()
+}
+
+// TestMemoryBounded round-trips a 100 MiB artifact and checks that the
+// heap (kvtest's included; it keeps values in files) never grows by more
+// than twice the part size.
+func TestMemoryBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 100 MiB")
+	}
+	const size = 100 << 20
+	for _, partSize := range []int{kvstore.DefaultPartSize, 8 << 20} {
+		t.Run(byteSize(partSize), func(t *testing.T) {
+			srv := kvtest.Start(t, nil)
+			s := open(t, srv, kvstore.Config{PartSize: partSize})
+			ctx := context.Background()
+			putPeak := peakHeap(func() {
+				require.NoError(t, s.Put(ctx, "team/huge", &patternReader{left: size}, size, storage.Metadata{}))
+			})
+			var n int64
+			getPeak := peakHeap(func() {
+				rc, _, err := s.Get(ctx, "team/huge")
+				require.NoError(t, err)
+				defer rc.Close()
+				n, err = io.CopyBuffer(io.Discard, struct{ io.Reader }{rc}, make([]byte, 32<<10))
+				require.NoError(t, err)
+			})
+			require.Equal(t, int64(size), n)
+			t.Logf("100 MiB with %s parts: peak heap growth Put %.1f MiB, Get %.1f MiB",
+				byteSize(partSize), float64(putPeak)/(1<<20), float64(getPeak)/(1<<20))
+			require.LessOrEqual(t, putPeak, uint64(2*partSize), "Put heap growth")
+			require.LessOrEqual(t, getPeak, uint64(2*partSize), "Get heap growth")
+		})
+	}
+}
+
+func byteSize(n int) string { return strconv.Itoa(n>>20) + "MiB" }
