@@ -1,8 +1,8 @@
 package s3store
 
 import (
+	"encoding/base64"
 	"fmt"
-	"mime"
 	"strconv"
 	"strings"
 	"time"
@@ -66,25 +66,39 @@ func decodeMetadata(m map[string]string) (storage.Metadata, error) {
 	return md, nil
 }
 
+// Values that would not survive as header values are stored as one
+// base64 word in the form of RFC 2047, which S3 itself uses for non-ASCII
+// metadata.
+const (
+	encodedPrefix = "=?utf-8?b?"
+	encodedSuffix = "?="
+)
+
 // encodeValue keeps printable ASCII as it is, since that is all an HTTP
-// header carries safely, and writes anything else as RFC 2047 encoded
-// words, as S3 itself does for non-ASCII metadata.
+// header carries unchanged, and encodes anything else.
 func encodeValue(v string) string {
 	if plainValue(v) {
 		return v
 	}
-	return mime.BEncoding.Encode("utf-8", v)
+	return encodedPrefix + base64.StdEncoding.EncodeToString([]byte(v)) + encodedSuffix
 }
 
+// decodeValue reverses encodeValue. A value that does not decode is
+// returned as it is.
 func decodeValue(v string) string {
-	if !strings.HasPrefix(v, "=?") {
+	inner, ok := strings.CutPrefix(v, encodedPrefix)
+	if !ok {
 		return v
 	}
-	decoded, err := new(mime.WordDecoder).DecodeHeader(v)
+	inner, ok = strings.CutSuffix(inner, encodedSuffix)
+	if !ok {
+		return v
+	}
+	decoded, err := base64.StdEncoding.DecodeString(inner)
 	if err != nil {
 		return v
 	}
-	return decoded
+	return string(decoded)
 }
 
 // plainValue reports whether v survives as a header value unchanged and
