@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -26,15 +27,22 @@ func TestTurbo(t *testing.T) {
 	)
 	require.NoError(t, err)
 	store := newRecorder(nil)
-	h, err := httpapi.New(store, &httpapi.Options{Auth: auth})
-	require.NoError(t, err)
 	var mu sync.Mutex
+	var events []httpapi.Event
+	h, err := httpapi.New(store, &httpapi.Options{Auth: auth,
+		OnEvents: func(_ context.Context, team string, evs []httpapi.Event) {
+			mu.Lock()
+			events = append(events, evs...)
+			mu.Unlock()
+		}})
+	require.NoError(t, err)
 	answers := map[string]int{} // "PUT 403" -> count
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		h.ServeHTTP(rec, r)
 		mu.Lock()
 		answers[fmt.Sprintf("%s %d", r.Method, rec.status)]++
+		answers[fmt.Sprintf("%s %s %d", r.Method, endpoint(r.URL.Path), rec.status)]++
 		mu.Unlock()
 	}))
 	t.Cleanup(srv.Close)
@@ -82,11 +90,29 @@ func TestTurbo(t *testing.T) {
 			require.Equal(t, durations[task.Hash], task.Cache.TimeSaved)
 		}
 		mu.Lock()
-		queries := answers["POST 200"]
+		queries := answers["POST /v8/artifacts 200"]
 		mu.Unlock()
 		require.Positive(t, queries, "no batch query")
 
 		repo.Run(t, run).RequireFullRemoteHit(t, durations)
+	})
+
+	t.Run("events", func(t *testing.T) {
+		mu.Lock()
+		defer mu.Unlock()
+		require.Positive(t, answers["POST /v8/artifacts/events 200"], "no events accepted: %v", answers)
+		for k, n := range answers {
+			if strings.Contains(k, "events") && !strings.HasSuffix(k, " 200") {
+				t.Errorf("%d events requests answered %s", n, k)
+			}
+		}
+		hits := 0
+		for _, e := range events {
+			if e.Source == "REMOTE" && e.Event == "HIT" {
+				hits++
+			}
+		}
+		require.Positive(t, hits, "the hook saw no remote hits in %+v", events)
 	})
 
 	t.Run("teams are apart", func(t *testing.T) {
@@ -123,4 +149,13 @@ type statusRecorder struct {
 func (s *statusRecorder) WriteHeader(code int) {
 	s.status = code
 	s.ResponseWriter.WriteHeader(code)
+}
+
+// endpoint names the protocol endpoint of a path.
+func endpoint(path string) string {
+	switch path {
+	case "/v8/artifacts", "/v8/artifacts/status", "/v8/artifacts/events":
+		return path
+	}
+	return "/v8/artifacts/{hash}"
 }
