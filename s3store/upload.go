@@ -4,6 +4,8 @@ package s3store
 // deprecated in favour of feature/s3/transfermanager, and moving to it
 // should change nothing else.
 
+//lint:file-ignore SA1019 feature/s3/manager stays until transfermanager's API is stable (v1).
+
 import (
 	"context"
 	"errors"
