@@ -74,7 +74,8 @@ func TestLiveRoundTrip(t *testing.T) {
 }
 
 // TestLiveConformance runs the whole suite against a real namespace when
-// TURBOCACHE_KV_LIVE_FULL=1 as well. It must be empty: the suite lists it.
+// TURBOCACHE_KV_LIVE_FULL=1 as well. Each subtest first deletes every
+// artifact in the namespace: use one kept for tests.
 func TestLiveConformance(t *testing.T) {
 	cfg := liveConfig(t)
 	if os.Getenv("TURBOCACHE_KV_LIVE_FULL") != "1" {
@@ -83,6 +84,11 @@ func TestLiveConformance(t *testing.T) {
 	storagetest.Run(t, func(t *testing.T) storage.Store {
 		s, err := kvstore.Open(cfg)
 		require.NoError(t, err)
+		ctx := context.Background()
+		for obj, err := range s.List(ctx, "") {
+			require.NoError(t, err)
+			require.NoError(t, s.Delete(ctx, obj.Key))
+		}
 		return s
 	})
 }
