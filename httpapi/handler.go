@@ -224,6 +224,9 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request, need Access,
 	case err != nil:
 		h.fail(w, r, "authenticate", team, "", err)
 		return "", false
+	case got == NoAccess:
+		writeError(w, http.StatusForbidden, codeForbidden, fmt.Sprintf("no access to team %q", team))
+		return "", false
 	case got < need:
 		writeError(w, http.StatusForbidden, codeForbidden, fmt.Sprintf("%s access to team %q does not permit %s", got, team, r.Method))
 		return "", false
