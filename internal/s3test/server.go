@@ -60,7 +60,6 @@ type Server struct {
 	args    []string
 	env     []string
 	dataDir string // removed by Close
-	stopped bool
 }
 
 // Controllable reports whether the server was started by the test, and so
@@ -166,7 +165,7 @@ func (s *Server) Start(ctx context.Context) error {
 		logFile.Close()
 		close(exited)
 	}()
-	s.cmd, s.exited, s.stopped = cmd, exited, false
+	s.cmd, s.exited = cmd, exited
 	if err := s.waitReady(ctx, exited); err != nil {
 		s.stopLocked()
 		log, _ := os.ReadFile(filepath.Join(s.dataDir, "server.log"))
@@ -212,7 +211,7 @@ func (s *Server) stopLocked() {
 	}
 	_ = s.cmd.Process.Kill()
 	<-s.exited
-	s.cmd, s.stopped = nil, true
+	s.cmd = nil
 	s.HTTPClient.CloseIdleConnections()
 }
 
