@@ -171,4 +171,3 @@ func parallelWorkers(n, workers int, rec *recorder, do func(worker, i int) (time
 	}
 	wg.Wait()
 }
-

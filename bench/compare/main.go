@@ -1,0 +1,176 @@
+// Command compare runs the benchmark workloads against three servers in
+// one run and prints a Markdown table of the results: this project's
+// examples/server, the peer turborepo-remote-cache (Node.js, local
+// storage), and the floor server of bench/floor. bench/run builds the
+// servers, installs the peer and calls it; see there.
+//
+// Each round runs every workload against every server, interleaved: for
+// each workload, the servers take turns, in an order that rotates every
+// round, so that a noisy neighbour slows all of them alike. Every server is
+// started afresh for each workload, so that the peak RSS it reports
+// belongs to that workload.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/turbocache/turbocache/bench/internal/load"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "compare:", err)
+		os.Exit(1)
+	}
+}
+
+// config is what the command line sets.
+type config struct {
+	ours, floor, peer, node string
+	work                    string
+	rounds                  int
+	workloads               []string
+	sizes                   load.Sizes
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := config{sizes: load.DefaultSizes}
+	fs.StringVar(&cfg.ours, "ours", "", "the examples/server executable (required)")
+	fs.StringVar(&cfg.floor, "floor", "", "the bench/floor executable (required)")
+	fs.StringVar(&cfg.peer, "peer", os.Getenv("TURBOCACHE_PEER"), "the peer's dist/cli.js (default $TURBOCACHE_PEER; empty: leave the peer out)")
+	fs.StringVar(&cfg.node, "node", "node", "the Node.js executable that runs the peer")
+	fs.StringVar(&cfg.work, "dir", "", "directory for the servers' storage and logs (default: a new temporary directory, removed at the end)")
+	fs.IntVar(&cfg.rounds, "rounds", 3, "rounds; figures are medians over rounds")
+	names := fs.String("workloads", "large,parallel,small-get,small-put", "comma-separated workloads to run")
+	fs.IntVar(&cfg.sizes.Large, "large", cfg.sizes.Large, "size of the large artifacts in bytes")
+	fs.IntVar(&cfg.sizes.LargeRounds, "large-rounds", cfg.sizes.LargeRounds, "PUT-then-GET repetitions inside the large workload")
+	fs.IntVar(&cfg.sizes.Parallel, "parallel", cfg.sizes.Parallel, "concurrent large transfers")
+	fs.IntVar(&cfg.sizes.Small, "small", cfg.sizes.Small, "size of the small artifacts in bytes")
+	fs.IntVar(&cfg.sizes.SmallGets, "small-gets", cfg.sizes.SmallGets, "GETs of the small-get workload")
+	fs.IntVar(&cfg.sizes.SmallPuts, "small-puts", cfg.sizes.SmallPuts, "PUTs of the small-put workload")
+	fs.IntVar(&cfg.sizes.Conns, "conns", cfg.sizes.Conns, "connections of the small workloads")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	cfg.workloads = strings.Split(*names, ",")
+	switch {
+	case cfg.ours == "" || cfg.floor == "":
+		return cfg, fmt.Errorf("-ours and -floor are required")
+	case cfg.rounds < 1:
+		return cfg, fmt.Errorf("-rounds %d: want at least 1", cfg.rounds)
+	}
+	return cfg, nil
+}
+
+// servers returns the servers to compare, in table order.
+func (cfg config) servers() []server {
+	ours := server{name: "turbocache", command: func(port, dir, token string) ([]string, []string) {
+		return []string{cfg.ours}, []string{"HOST=127.0.0.1", "PORT=" + port, "STORAGE_DIR=" + dir, "TURBO_TOKEN=" + token}
+	}}
+	peer := server{name: "peer", command: func(port, dir, token string) ([]string, []string) {
+		return []string{cfg.node, cfg.peer}, []string{"NODE_ENV=production", "HOST=127.0.0.1", "PORT=" + port,
+			"TURBO_TOKEN=" + token, "STORAGE_PROVIDER=local", "STORAGE_PATH=" + dir,
+			"STORAGE_PATH_USE_TMP_FOLDER=false", "LOG_LEVEL=warn",
+			// Room for the large artifacts; the default is exactly 100 MiB.
+			"BODY_LIMIT=" + strconv.Itoa(2*cfg.sizes.Large+(1<<20))}
+	}}
+	floor := server{name: "floor", command: func(port, dir, _ string) ([]string, []string) {
+		return []string{cfg.floor}, []string{"HOST=127.0.0.1", "PORT=" + port, "STORAGE_DIR=" + dir}
+	}}
+	if cfg.peer == "" {
+		return []server{ours, floor}
+	}
+	return []server{ours, peer, floor}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	var workloads []load.Workload
+	for _, w := range load.Workloads(cfg.sizes) {
+		if slices.Contains(cfg.workloads, w.Name) {
+			workloads = append(workloads, w)
+		}
+	}
+	if len(workloads) != len(cfg.workloads) {
+		return fmt.Errorf("-workloads: unknown workload in %q (want some of large, parallel, small-get, small-put)", cfg.workloads)
+	}
+	if cfg.work == "" {
+		dir, err := os.MkdirTemp("", "turbocache-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		cfg.work = dir
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	servers := cfg.servers()
+	m := newMeasurements()
+	token := rand.Text()
+	start := time.Now()
+	for round := range cfg.rounds {
+		order := slices.Concat(servers[round%len(servers):], servers[:round%len(servers)])
+		for _, w := range workloads {
+			for _, s := range order {
+				work := fmt.Sprintf("%s/round%d", cfg.work, round+1)
+				results, err := runOne(ctx, s, w, work, token, cfg.sizes)
+				if err != nil {
+					return fmt.Errorf("round %d, %s, %s: %w", round+1, w.Name, s.name, err)
+				}
+				for _, r := range results {
+					fmt.Fprintf(stderr, "round %d %-10s %s\n", round+1, s.name, r)
+					m.add(s.name, r, strings.HasPrefix(w.Name, "small"))
+				}
+			}
+		}
+		// Keep the disk usage to one round's artifacts.
+		if err := os.RemoveAll(fmt.Sprintf("%s/round%d", cfg.work, round+1)); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stderr, "%d rounds in %s\n", cfg.rounds, time.Since(start).Round(time.Second))
+	peerName := "peer"
+	if cfg.peer == "" {
+		peerName = "(no peer)"
+	}
+	m.write(stdout, "turbocache", peerName, "floor")
+	return nil
+}
+
+// runOne starts s, runs w against it and stops it.
+func runOne(ctx context.Context, s server, w load.Workload, work, token string, sizes load.Sizes) ([]load.Result, error) {
+	p, err := s.start(ctx, work, token)
+	if err != nil {
+		return nil, err
+	}
+	defer p.stop()
+	c := load.NewClient(load.Target{URL: p.url, Token: token}, max(sizes.Conns, sizes.Parallel))
+	defer c.Close()
+	probe := func() int64 {
+		rss, err := load.PeakRSS(p.pid())
+		if err != nil {
+			return 0
+		}
+		return rss
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	return w.Run(ctx, c, probe)
+}
