@@ -41,10 +41,11 @@ func startContainer(ctx context.Context, opts Options) (*Server, error) {
 	}
 	out, err := exec.CommandContext(ctx, docker, "run", "--detach", "--rm",
 		"--publish", "127.0.0.1:"+port+":7070",
+		"--volume", "/gw", // an anonymous volume, removed with the container
 		"--env", "ROOT_ACCESS_KEY_ID="+s.AccessKeyID,
 		"--env", "ROOT_SECRET_ACCESS_KEY="+s.SecretAccessKey,
 		"--env", "VGW_PORT=:7070", "--env", "VGW_REGION="+s.Region, "--env", "VGW_QUIET=true",
-		image, "posix", "/tmp").Output()
+		image, "posix", "/gw").Output()
 	if err != nil {
 		return nil, fmt.Errorf("s3test: docker run %s: %w", image, err)
 	}
