@@ -1,0 +1,216 @@
+package systest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// token is the bearer token every test server accepts.
+const token = "systest-token"
+
+// built is the server, built once and shared by every test of the package.
+var built struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// TestMain removes the built server once every test has run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.path != "" {
+		os.RemoveAll(filepath.Dir(built.path))
+	}
+	os.Exit(code)
+}
+
+// serverBinary builds examples/server, once.
+func serverBinary(t *testing.T) string {
+	t.Helper()
+	built.once.Do(func() {
+		dir, err := os.MkdirTemp("", "systest-server-")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.path = filepath.Join(dir, "server")
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", built.path, "github.com/turbocache/turbocache/examples/server")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build examples/server: %w\n%s", err, out)
+		}
+	})
+	require.NoError(t, built.err)
+	return built.path
+}
+
+// lockedBuffer collects a process's output while it runs.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// server is a running examples/server process.
+type server struct {
+	URL    string
+	Dir    string
+	cmd    *exec.Cmd
+	stderr *lockedBuffer
+	done   chan struct{}
+}
+
+var urlInLog = regexp.MustCompile(`url=(http://127\.0\.0\.1:[0-9]+)`)
+
+// startServer runs the server on a free loopback port over dir, with env
+// added to its environment, waits until it answers, and kills it at the end
+// of the test if it still runs.
+func startServer(t *testing.T, dir string, env ...string) *server {
+	t.Helper()
+	cmd := exec.Command(serverBinary(t))
+	cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT=0", "STORAGE_DIR="+dir, "TURBO_TOKEN="+token)
+	cmd.Env = append(cmd.Env, env...)
+	s := &server{Dir: dir, cmd: cmd, stderr: &lockedBuffer{}, done: make(chan struct{})}
+	cmd.Stdout = io.Discard
+	cmd.Stderr = s.stderr
+	require.NoError(t, cmd.Start())
+	go func() {
+		_ = cmd.Wait()
+		close(s.done)
+	}()
+	t.Cleanup(func() {
+		s.kill(t)
+		if t.Failed() {
+			t.Logf("server log:\n%s", s.stderr.String())
+		}
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for s.URL == "" {
+		if m := urlInLog.FindStringSubmatch(s.stderr.String()); m != nil {
+			s.URL = m[1]
+			break
+		}
+		select {
+		case <-s.done:
+			t.Fatalf("the server exited at start:\n%s", s.stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+		require.True(t, time.Now().Before(deadline), "the server did not log its address:\n%s", s.stderr.String())
+	}
+	require.Eventually(t, func() bool {
+		resp, err := s.do(context.Background(), "GET", "/v8/artifacts/status", nil, -1)
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, 30*time.Second, 10*time.Millisecond, "the server does not answer")
+	return s
+}
+
+// kill ends the server with SIGKILL and waits until it is gone.
+func (s *server) kill(t *testing.T) {
+	t.Helper()
+	select {
+	case <-s.done:
+		return
+	default:
+	}
+	require.NoError(t, s.cmd.Process.Signal(syscall.SIGKILL))
+	select {
+	case <-s.done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server survived SIGKILL")
+	}
+}
+
+// rssKiB reads the server's resident set size from /proc, in KiB.
+func (s *server) rssKiB() (int64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", s.cmd.Process.Pid)
+}
+
+// do sends an authenticated request to the server. size is the body's
+// Content-Length, -1 for none.
+func (s *server) do(ctx context.Context, method, path string, body io.Reader, size int64) (*http.Response, error) {
+	return s.doWith(ctx, http.DefaultClient, method, path, body, size)
+}
+
+func (s *server) doWith(ctx context.Context, c *http.Client, method, path string, body io.Reader, size int64) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, s.URL+path, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if size >= 0 {
+		req.ContentLength = size
+		if size == 0 {
+			req.Body = http.NoBody
+		}
+	}
+	return c.Do(req)
+}
+
+// artifactPath is the URL path of hash in team.
+func artifactPath(team, hash string) string {
+	return "/v8/artifacts/" + hash + "?teamId=" + team
+}
+
+// tempFiles lists the temporary files (names holding '~') below dir.
+func tempFiles(t *testing.T, dir string) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.Contains(d.Name(), "~") {
+			fi, err := d.Info()
+			if err != nil {
+				return err
+			}
+			out[p] = fi.Size()
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	return out
+}
