@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+
+	"github.com/turbocache/turbocache/internal/respwriter"
 )
 
 // Handler returns h instrumented: requests by route, method and status code,
@@ -15,15 +17,15 @@ import (
 func (m *Metrics) Handler(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		route := routeOf(r.URL.Path)
-		cw := &countingWriter{ResponseWriter: w, code: http.StatusOK}
+		rec := respwriter.New(w)
 		var body *countingBody
 		if r.Body != nil && r.Body != http.NoBody {
 			body = &countingBody{ReadCloser: r.Body}
 			r.Body = body
 		}
-		h.ServeHTTP(cw, r)
-		m.requests.WithLabelValues(route, methodLabel(r.Method), strconv.Itoa(cw.code)).Inc()
-		m.responseBytes.WithLabelValues(route).Add(float64(cw.n))
+		h.ServeHTTP(rec, r)
+		m.requests.WithLabelValues(route, methodLabel(r.Method), strconv.Itoa(rec.Code)).Inc()
+		m.responseBytes.WithLabelValues(route).Add(float64(rec.Bytes))
 		if body != nil {
 			m.requestBytes.WithLabelValues(route).Add(float64(body.n.Load()))
 		}
@@ -59,39 +61,6 @@ func methodLabel(m string) string {
 	}
 	return "OTHER"
 }
-
-// countingWriter records the status code and counts the body bytes written.
-// It passes io.ReaderFrom through, so that sendfile still works behind it.
-type countingWriter struct {
-	http.ResponseWriter
-	code        int
-	wroteHeader bool
-	n           int64
-}
-
-func (w *countingWriter) WriteHeader(code int) {
-	if !w.wroteHeader {
-		w.code, w.wroteHeader = code, true
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *countingWriter) Write(p []byte) (int, error) {
-	w.wroteHeader = true
-	n, err := w.ResponseWriter.Write(p)
-	w.n += int64(n)
-	return n, err
-}
-
-func (w *countingWriter) ReadFrom(r io.Reader) (int64, error) {
-	w.wroteHeader = true
-	n, err := io.Copy(w.ResponseWriter, r)
-	w.n += n
-	return n, err
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (w *countingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // countingBody counts the bytes read from a request body.
 type countingBody struct {

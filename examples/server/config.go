@@ -2,57 +2,164 @@ package main
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"time"
+
+	"github.com/turbocache/turbocache/selector"
 )
 
-// config is everything the server reads from its environment.
+// config is everything the server reads from its environment. The README's
+// table of variables documents each one.
 type config struct {
-	// Host is the address to listen on (HOST, default 127.0.0.1: reachable
-	// from this machine only; set 0.0.0.0 to serve others).
-	Host string
-	// Port is the TCP port (PORT, default 3000).
-	Port string
-	// StorageDir holds the artifacts (STORAGE_DIR, default
-	// <user cache dir>/turbocache/artifacts).
-	StorageDir string
-	// Token is the bearer token clients must send (TURBO_TOKEN). When it is
-	// unset, a random one is generated for this run.
-	Token string
-	// TokenGenerated says that Token was generated, not configured.
+	Host string // HOST, default 127.0.0.1: this machine only
+	Port string // PORT, default 3000
+
+	// Storage chooses the store (S3_*, CLOUDFLARE_*, KV_*, R2_*,
+	// BUCKET_OBJECT_EXPIRATION_HOURS, STORAGE_DIR; see selector.FromEnv).
+	// Storage.Dir defaults to <user cache dir>/turbocache/artifacts.
+	Storage *selector.Config
+
+	// Tokens are the read-write tokens (TURBO_TOKEN, comma-separated),
+	// ReadOnlyTokens the read-only ones (TURBO_READ_ONLY_TOKENS), and
+	// TokenFile a file of tokens with their access and teams
+	// (TURBO_TOKEN_FILE). With none of the three set, one read-write token
+	// is generated for this run.
+	Tokens         []string
+	ReadOnlyTokens []string
+	TokenFile      string
 	TokenGenerated bool
+
+	// MaxArtifactSize bounds uploads (MAX_ARTIFACT_SIZE, default 2GiB;
+	// 0 means no limit).
+	MaxArtifactSize int64
+
+	LogFormat string     // LOG_FORMAT: text (default) or json
+	LogLevel  slog.Level // LOG_LEVEL: debug, info (default), warn, error
+
+	// ReadTimeout and WriteTimeout bound the reading of one request and the
+	// writing of one answer (READ_TIMEOUT, WRITE_TIMEOUT, default 10m: far
+	// above turbo's 60 s upload timeout, and a limit on slow clients).
+	ReadTimeout  time.Duration
+	WriteTimeout time.Duration
+	// SweepInterval is how often expired artifacts are deleted from stores
+	// without a time to live of their own (SWEEP_INTERVAL, default 1h).
+	SweepInterval time.Duration
 }
 
-// loadConfig reads the configuration through getenv (os.Getenv in main).
-func loadConfig(getenv func(string) string) (config, error) {
+// Defaults of the variables.
+const (
+	defaultMaxArtifactSize = 2 << 30
+	defaultTimeout         = 10 * time.Minute
+	defaultSweepInterval   = time.Hour
+)
+
+// loadConfig reads the configuration through lookup (os.LookupEnv in main).
+// Errors name the variable at fault and never hold a secret.
+func loadConfig(lookup func(string) (string, bool)) (config, error) {
+	env := func(name string) string {
+		v, _ := lookup(name)
+		return strings.TrimSpace(v)
+	}
 	cfg := config{
-		Host:       getenv("HOST"),
-		Port:       getenv("PORT"),
-		StorageDir: getenv("STORAGE_DIR"),
-		Token:      getenv("TURBO_TOKEN"),
+		Host:           or(env("HOST"), "127.0.0.1"),
+		Port:           or(env("PORT"), "3000"),
+		Tokens:         splitList(env("TURBO_TOKEN")),
+		ReadOnlyTokens: splitList(env("TURBO_READ_ONLY_TOKENS")),
+		TokenFile:      env("TURBO_TOKEN_FILE"),
+		LogFormat:      or(env("LOG_FORMAT"), "text"),
 	}
-	if cfg.Host == "" {
-		cfg.Host = "127.0.0.1"
+	var errs []error
+	if _, err := strconv.ParseUint(cfg.Port, 10, 16); err != nil {
+		errs = append(errs, fmt.Errorf("PORT=%q is not a TCP port number", cfg.Port))
 	}
-	if cfg.Port == "" {
-		cfg.Port = "3000"
-	}
-	if p, err := strconv.ParseUint(cfg.Port, 10, 16); err != nil {
-		return cfg, fmt.Errorf("PORT=%q is not a TCP port number", cfg.Port)
-	} else if p == 0 {
-		cfg.Port = "0" // any free port, for tests
-	}
-	if cfg.StorageDir == "" {
+	storage, err := selector.FromEnv(lookup)
+	if err != nil {
+		errs = append(errs, err)
+	} else if storage.Dir == "" {
 		cache, err := os.UserCacheDir()
 		if err != nil {
-			return cfg, fmt.Errorf("no STORAGE_DIR set and no user cache directory: %w", err)
+			errs = append(errs, fmt.Errorf("no STORAGE_DIR set and no user cache directory: %w", err))
 		}
-		cfg.StorageDir = filepath.Join(cache, "turbocache", "artifacts")
+		storage.Dir = filepath.Join(cache, "turbocache", "artifacts")
 	}
-	if cfg.Token == "" {
-		cfg.Token, cfg.TokenGenerated = rand.Text(), true
+	cfg.Storage = storage
+
+	if cfg.MaxArtifactSize, err = parseSize(or(env("MAX_ARTIFACT_SIZE"), strconv.Itoa(defaultMaxArtifactSize))); err != nil {
+		errs = append(errs, fmt.Errorf("MAX_ARTIFACT_SIZE: %w", err))
 	}
-	return cfg, nil
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("LOG_FORMAT=%q is neither text nor json", cfg.LogFormat))
+	}
+	if err := cfg.LogLevel.UnmarshalText([]byte(or(env("LOG_LEVEL"), "info"))); err != nil {
+		errs = append(errs, fmt.Errorf("LOG_LEVEL=%q is not debug, info, warn or error", env("LOG_LEVEL")))
+	}
+	for _, d := range []struct {
+		name string
+		dst  *time.Duration
+		def  time.Duration
+	}{
+		{"READ_TIMEOUT", &cfg.ReadTimeout, defaultTimeout},
+		{"WRITE_TIMEOUT", &cfg.WriteTimeout, defaultTimeout},
+		{"SWEEP_INTERVAL", &cfg.SweepInterval, defaultSweepInterval},
+	} {
+		*d.dst = d.def
+		if v := env(d.name); v != "" {
+			t, err := time.ParseDuration(v)
+			if err != nil || t <= 0 {
+				errs = append(errs, fmt.Errorf("%s=%q is not a positive duration such as 90s or 10m", d.name, v))
+			}
+			*d.dst = t
+		}
+	}
+
+	if len(cfg.Tokens) == 0 && len(cfg.ReadOnlyTokens) == 0 && cfg.TokenFile == "" {
+		cfg.Tokens, cfg.TokenGenerated = []string{rand.Text()}, true
+	}
+	return cfg, errors.Join(errs...)
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for item := range strings.SplitSeq(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+// parseSize parses a byte count with an optional binary unit: 1048576,
+// 512KiB, 100MiB, 2GiB (K, M and G mean the same).
+func parseSize(v string) (int64, error) {
+	units := []struct {
+		suffix string
+		shift  uint
+	}{{"KiB", 10}, {"MiB", 20}, {"GiB", 30}, {"K", 10}, {"M", 20}, {"G", 30}}
+	shift := uint(0)
+	num := v
+	for _, u := range units {
+		if n, ok := strings.CutSuffix(v, u.suffix); ok {
+			num, shift = strings.TrimSpace(n), u.shift
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 0 || n > (1<<62)>>shift {
+		return 0, fmt.Errorf("%q is not a size such as 1073741824, 512MiB or 2GiB", v)
+	}
+	return n << shift, nil
 }

@@ -10,13 +10,13 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/turbocache/turbocache/httpapi"
-	"github.com/turbocache/turbocache/storage/fsstore"
+	"github.com/turbocache/turbocache/metrics"
+	"github.com/turbocache/turbocache/selector"
 )
-
-// shutdownGrace is how long uploads and downloads in progress may take to
-// finish once the server is asked to stop.
-const shutdownGrace = 30 * time.Second
 
 // run listens on the configured address and serves until ctx ends.
 func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
@@ -28,34 +28,67 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 }
 
 // serve serves the remote cache on ln until ctx ends, then shuts down
-// gracefully.
+// gracefully: requests in progress, uploads included, may finish.
 func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.Writer) error {
 	defer ln.Close()
-	store, err := fsstore.Open(cfg.StorageDir, nil)
-	if err != nil {
-		return fmt.Errorf("open storage: %w", err)
-	}
-	defer store.Close()
-	auth, err := httpapi.NewTokenAuth(httpapi.Token{Name: "TURBO_TOKEN", Secret: cfg.Token})
+	logger := newLogger(stderr, cfg.LogFormat, cfg.LogLevel)
+
+	sel, err := selector.Open(ctx, cfg.Storage)
 	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	h, err := httpapi.New(store, &httpapi.Options{Auth: auth, Logger: logger})
+	if c, ok := sel.Store.(io.Closer); ok {
+		defer c.Close()
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m, err := metrics.New(reg)
 	if err != nil {
 		return err
 	}
+	store := m.Store(sel.Store)
+
+	auth, err := authenticator(cfg)
+	if err != nil {
+		return err
+	}
+	cache, err := httpapi.New(store, &httpapi.Options{
+		Auth:            auth,
+		MaxArtifactSize: cfg.MaxArtifactSize,
+		Logger:          logger,
+		OnEvents:        m.Events,
+	})
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/v8/", m.Handler(cache))
+	mux.HandleFunc("GET /healthz", healthz)
+	mux.Handle("GET /readyz", readyz(store, logger))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+
 	srv := &http.Server{
-		Handler:           h,
+		Handler:           withRequestLog(logger, mux),
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
 		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	url := "http://" + ln.Addr().String()
-	logger.Info("turbocache: serving", "url", url, "storage", store.Dir())
+	logger.Info("serving", "url", url, "storage", string(sel.Backend), "why", sel.Reason,
+		"max_artifact_size", cfg.MaxArtifactSize)
 	if cfg.TokenGenerated {
-		fmt.Fprintf(stdout, "No TURBO_TOKEN set; this run accepts the token %s\n", cfg.Token)
-		fmt.Fprintf(stdout, "Use the cache with:\n\n  turbo run build --api=%s --token=%s --team=my-team\n\n", url, cfg.Token)
+		fmt.Fprintf(stdout, "No TURBO_TOKEN set; this run accepts the token %s\n", cfg.Tokens[0])
+		fmt.Fprintf(stdout, "Use the cache with:\n\n  turbo run build --api=%s --token=%s --team=my-team\n\n", url, cfg.Tokens[0])
+	}
+
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	defer stopSweep()
+	if sel.NeedsSweep {
+		sw := &sweeper{store: store, expiration: cfg.Storage.Expiration, now: time.Now, log: logger, metrics: m}
+		go sw.run(sweepCtx, cfg.SweepInterval)
 	}
 
 	errc := make(chan error, 1)
@@ -65,8 +98,9 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	logger.Info("turbocache: shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	logger.Info("shutting down: waiting for requests in progress", "grace", cfg.ReadTimeout)
+	stopSweep()
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ReadTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)

@@ -6,50 +6,14 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
-	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/turbocache/turbocache/internal/turbotest"
-	"github.com/turbocache/turbocache/storage/fsstore"
 )
-
-func TestLoadConfig(t *testing.T) {
-	cache, err := os.UserCacheDir()
-	require.NoError(t, err)
-	for _, tc := range []struct {
-		name    string
-		env     map[string]string
-		want    config
-		wantErr string
-	}{
-		{"defaults", nil, config{Host: "127.0.0.1", Port: "3000",
-			StorageDir: filepath.Join(cache, "turbocache", "artifacts"), TokenGenerated: true}, ""},
-		{"everything set", map[string]string{"HOST": "0.0.0.0", "PORT": "8080", "STORAGE_DIR": "/srv/cache", "TURBO_TOKEN": "t0k"},
-			config{Host: "0.0.0.0", Port: "8080", StorageDir: "/srv/cache", Token: "t0k"}, ""},
-		{"bad port", map[string]string{"PORT": "http"}, config{}, `PORT="http" is not a TCP port number`},
-		{"port out of range", map[string]string{"PORT": "70000"}, config{}, "not a TCP port number"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := loadConfig(func(k string) string { return tc.env[k] })
-			if tc.wantErr != "" {
-				require.ErrorContains(t, err, tc.wantErr)
-				return
-			}
-			require.NoError(t, err)
-			if tc.want.TokenGenerated {
-				assert.Len(t, cfg.Token, 26, "a generated token")
-				tc.want.Token = cfg.Token
-			}
-			assert.Equal(t, tc.want, cfg)
-		})
-	}
-}
 
 // syncBuffer collects output written from other goroutines.
 type syncBuffer struct {
@@ -69,83 +33,160 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// startServer runs serve on a free loopback port with the default
-// configuration except for the storage directory, and stops it at the end of
-// the test, checking that it shuts down cleanly.
-func startServer(t *testing.T) (url string, cfg config, stdout *syncBuffer) {
+// server is a server started by a test.
+type server struct {
+	URL            string
+	cfg            config
+	stdout, stderr *syncBuffer
+	stop           context.CancelFunc
+	done           chan error
+}
+
+// startServer runs serve on a free loopback port with env as its whole
+// environment (STORAGE_DIR defaults to a temporary directory), and stops it
+// at the end of the test, checking that it shuts down cleanly.
+func startServer(t *testing.T, env map[string]string) *server {
 	t.Helper()
-	dir := t.TempDir()
-	cfg, err := loadConfig(func(k string) string {
-		if k == "STORAGE_DIR" {
-			return dir
-		}
-		return ""
-	})
+	full := map[string]string{"STORAGE_DIR": t.TempDir()}
+	for k, v := range env {
+		full[k] = v
+	}
+	cfg, err := loadConfig(func(k string) (string, bool) { v, ok := full[k]; return v, ok })
 	require.NoError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
-	stdout = &syncBuffer{}
-	errc := make(chan error, 1)
-	go func() { errc <- serve(ctx, cfg, ln, stdout, io.Discard) }()
+	s := &server{URL: "http://" + ln.Addr().String(), cfg: cfg, stdout: &syncBuffer{}, stderr: &syncBuffer{},
+		stop: cancel, done: make(chan error, 1)}
+	go func() { s.done <- serve(ctx, cfg, ln, s.stdout, s.stderr) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
-		case err := <-errc:
+		case err := <-s.done:
 			assert.NoError(t, err, "shutdown")
-		case <-time.After(shutdownGrace + 5*time.Second):
+		case <-time.After(30 * time.Second):
 			t.Error("the server did not shut down")
 		}
 	})
-	// The banner is printed before serving starts.
-	require.Eventually(t, func() bool { return stdout.String() != "" }, 10*time.Second, 5*time.Millisecond)
-	return "http://" + ln.Addr().String(), cfg, stdout
+	require.Eventually(t, func() bool { return strings.Contains(s.stderr.String(), "serving") },
+		10*time.Second, 5*time.Millisecond, "the server did not start: %s", s.stderr)
+	return s
+}
+
+// do sends one request and returns the status code and body.
+func (s *server) do(t *testing.T, method, path, token, body string) (int, string, http.Header) {
+	t.Helper()
+	req, err := http.NewRequest(method, s.URL+path, strings.NewReader(body))
+	require.NoError(t, err)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(b), resp.Header
 }
 
 func TestServe(t *testing.T) {
-	url, cfg, stdout := startServer(t)
-	token := cfg.Token
+	s := startServer(t, nil)
+	token := s.cfg.Tokens[0]
 
-	req, err := http.NewRequest("GET", url+"/v8/artifacts/status", nil)
-	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	body, _ := io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
-	assert.Equal(t, http.StatusOK, resp.StatusCode)
-	assert.JSONEq(t, `{"status":"enabled"}`, string(body))
+	code, body, _ := s.do(t, "GET", "/v8/artifacts/status", token, "")
+	assert.Equal(t, http.StatusOK, code)
+	assert.JSONEq(t, `{"status":"enabled"}`, body)
 
-	resp, err = http.Get(url + "/v8/artifacts/status")
-	require.NoError(t, err)
-	_ = resp.Body.Close()
-	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "a request without the token")
+	code, _, _ = s.do(t, "GET", "/v8/artifacts/status", "", "")
+	assert.Equal(t, http.StatusUnauthorized, code, "a request without the token")
 
-	assert.Contains(t, stdout.String(), "turbo run build --api="+url+" --token="+token+" --team=my-team")
-	assert.Equal(t, 1, bytes.Count([]byte(stdout.String()), []byte(token+"\n")), "the token is printed once")
+	out := s.stdout.String()
+	assert.Contains(t, out, "turbo run build --api="+s.URL+" --token="+token+" --team=my-team")
+	assert.Equal(t, 1, strings.Count(out, token+"\n"), "the token is printed once")
+	assert.NotContains(t, s.stderr.String(), token, "the token is not logged")
 }
 
-// TestServeTurbo follows the printed command line with the real turbo CLI:
-// the second run is a full remote hit.
-func TestServeTurbo(t *testing.T) {
-	repo := turbotest.NewRepo(t, nil)
-	url, cfg, stdout := startServer(t)
-	m := regexp.MustCompile(`--api=(\S+) --token=(\S+) --team=(\S+)`).FindStringSubmatch(stdout.String())
-	require.NotNil(t, m, "no command line in %q", stdout.String())
-	run := turbotest.RunOptions{API: m[1], Token: m[2], Team: m[3]}
-	require.Equal(t, url, run.API)
-	first := repo.Run(t, run)
-	first.RequireAllMisses(t)
+func TestHealthAndReady(t *testing.T) {
+	s := startServer(t, map[string]string{"TURBO_TOKEN": "t"})
+	code, body, _ := s.do(t, "GET", "/healthz", "", "")
+	assert.Equal(t, 200, code)
+	assert.Equal(t, "ok\n", body)
+	code, body, _ = s.do(t, "GET", "/readyz", "", "")
+	assert.Equal(t, 200, code)
+	assert.Equal(t, "ready\n", body)
+	code, _, _ = s.do(t, "GET", "/nowhere", "", "")
+	assert.Equal(t, 404, code)
+}
 
-	// What the server stored, read through a second store on its directory.
-	store, err := fsstore.Open(cfg.StorageDir, nil)
+func TestRequestIDs(t *testing.T) {
+	s := startServer(t, map[string]string{"TURBO_TOKEN": "t", "LOG_FORMAT": "json"})
+	_, _, h := s.do(t, "GET", "/v8/artifacts/status", "t", "")
+	id := h.Get("X-Request-Id")
+	assert.Len(t, id, 16, "a generated request ID")
+	assert.Contains(t, s.stderr.String(), `"request_id":"`+id+`"`)
+
+	req, err := http.NewRequest("GET", s.URL+"/v8/artifacts/0123abcd?slug=web", nil)
 	require.NoError(t, err)
-	defer store.Close()
-	durations := map[string]int64{}
-	for _, task := range first.Summary.Tasks {
-		info, err := store.Stat(t.Context(), run.Team+"/"+task.Hash)
-		require.NoError(t, err, "task %s was not uploaded", task.TaskID)
-		durations[task.Hash] = info.Duration.Milliseconds()
-	}
-	repo.Run(t, run).RequireFullRemoteHit(t, durations)
+	req.Header.Set("Authorization", "Bearer t")
+	req.Header.Set("X-Request-Id", "from-the-client_1")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, "from-the-client_1", resp.Header.Get("X-Request-Id"), "a client's request ID is kept")
+	assert.Contains(t, s.stderr.String(), `"request_id":"from-the-client_1"`)
+	assert.Contains(t, s.stderr.String(), `"path":"/v8/artifacts/0123abcd"`)
+
+	req.Header.Set("X-Request-Id", "bad id: spaces and a colon")
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Len(t, resp.Header.Get("X-Request-Id"), 16, "an invalid request ID is replaced")
+}
+
+func TestMaxArtifactSize(t *testing.T) {
+	s := startServer(t, map[string]string{"TURBO_TOKEN": "t", "MAX_ARTIFACT_SIZE": "1KiB"})
+	code, _, _ := s.do(t, "PUT", "/v8/artifacts/abcd?slug=web", "t", strings.Repeat("x", 1025))
+	assert.Equal(t, http.StatusRequestEntityTooLarge, code)
+	code, _, _ = s.do(t, "PUT", "/v8/artifacts/abcd?slug=web", "t", strings.Repeat("x", 1024))
+	assert.Equal(t, http.StatusAccepted, code)
+}
+
+// TestGracefulShutdown stops the server while an upload is in progress: the
+// upload completes and is stored, and new connections are refused.
+func TestGracefulShutdown(t *testing.T) {
+	s := startServer(t, map[string]string{"TURBO_TOKEN": "t"})
+	const size = 1 << 20
+	pr, pw := io.Pipe()
+	req, err := http.NewRequest("PUT", s.URL+"/v8/artifacts/abcdef?slug=web", pr)
+	require.NoError(t, err)
+	req.ContentLength = size
+	req.Header.Set("Authorization", "Bearer t")
+	answer := make(chan int, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			answer <- -1
+			return
+		}
+		resp.Body.Close()
+		answer <- resp.StatusCode
+	}()
+	_, err = pw.Write(make([]byte, size/2))
+	require.NoError(t, err)
+
+	s.stop() // as SIGTERM does
+	require.Eventually(t, func() bool { return strings.Contains(s.stderr.String(), "shutting down") },
+		5*time.Second, 5*time.Millisecond)
+	_, err = pw.Write(make([]byte, size/2))
+	require.NoError(t, err)
+	require.NoError(t, pw.Close())
+	assert.Equal(t, http.StatusAccepted, <-answer, "the upload in progress finished")
+	require.NoError(t, <-s.done)
+	s.done <- nil // for the cleanup's check
+
+	// What the server stored is there after it stopped.
+	s2 := startServer(t, map[string]string{"TURBO_TOKEN": "t", "STORAGE_DIR": s.cfg.Storage.Dir})
+	code, body, _ := s2.do(t, "GET", "/v8/artifacts/abcdef?slug=web", "t", "")
+	assert.Equal(t, 200, code)
+	assert.Len(t, body, size)
 }
