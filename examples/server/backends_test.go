@@ -111,4 +111,3 @@ func metricValue(t *testing.T, metrics, series string) float64 {
 	require.NoError(t, err)
 	return v
 }
-
