@@ -24,4 +24,10 @@
 //   - Errors wrap a sentinel where one applies and keep the backend's error in
 //     the chain, so both errors.Is and errors.As work.
 //   - All methods are safe for concurrent use.
+//
+// A store may refuse (with an error, and without harm to either artifact) to
+// store both a key and a longer key that has it as a prefix segment, such as
+// "team" and "team/abc": in a directory one of them would have to be both a
+// file and a directory. Keys of a fixed number of segments, like the
+// "<team>/<hash>" keys httpapi uses, never meet this.
 package storage

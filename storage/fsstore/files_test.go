@@ -156,3 +156,22 @@ func TestOpenErrors(t *testing.T) {
 	_, err = fsstore.Open(file, nil)
 	assert.ErrorContains(t, err, file)
 }
+
+// TestKeyUnderAnArtifact stores keys that would need a path to be both a
+// file and a directory: the second Put fails and the first artifact stays.
+func TestKeyUnderAnArtifact(t *testing.T) {
+	s := open(t, t.TempDir(), nil)
+	ctx := context.Background()
+	require.NoError(t, s.Put(ctx, "team/a", bytes.NewReader([]byte("file")), 4, storage.Metadata{}))
+	assert.Error(t, s.Put(ctx, "team/a/b", bytes.NewReader([]byte("x")), 1, storage.Metadata{}))
+	require.NoError(t, s.Put(ctx, "other/a/b", bytes.NewReader([]byte("deep")), 4, storage.Metadata{}))
+	assert.Error(t, s.Put(ctx, "other/a", bytes.NewReader([]byte("x")), 1, storage.Metadata{}))
+
+	for key, want := range map[string]int64{"team/a": 4, "other/a/b": 4} {
+		info, err := s.Stat(ctx, key)
+		require.NoError(t, err, key)
+		assert.Equal(t, want, info.Size, key)
+	}
+	_, err := s.Stat(ctx, "other/a")
+	assert.ErrorIs(t, err, storage.ErrNotFound)
+}

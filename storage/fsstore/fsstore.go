@@ -13,6 +13,9 @@
 // hold; Open removes those a crash left behind, so one directory belongs to
 // one Store (one process) at a time.
 //
+// Keys that are prefix segments of other keys ("team" and "team/abc") cannot
+// both be stored: Put of the second one fails and leaves the first intact.
+//
 // Every file operation goes through an [os.Root]: no key, and no symbolic
 // link planted in the directory, can reach a file outside the root.
 package fsstore
