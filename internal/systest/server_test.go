@@ -4,13 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -88,17 +90,38 @@ type server struct {
 	done   chan struct{}
 }
 
-var urlInLog = regexp.MustCompile(`url=(http://127\.0\.0\.1:[0-9]+)`)
+// freePort returns a loopback TCP port that was free a moment ago.
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+}
 
 // startServer runs the server on a free loopback port over dir, with env
 // added to its environment, waits until it answers, and kills it at the end
 // of the test if it still runs.
 func startServer(t *testing.T, dir string, env ...string) *server {
 	t.Helper()
+	var s *server
+	for range 3 { // another process may take the free port first
+		if s = tryStartServer(t, dir, env); s != nil {
+			return s
+		}
+	}
+	t.Fatal("the server did not start")
+	return nil
+}
+
+// tryStartServer starts the server, or returns nil if it exited at once.
+func tryStartServer(t *testing.T, dir string, env []string) *server {
+	t.Helper()
+	port := freePort(t)
 	cmd := exec.Command(serverBinary(t))
-	cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT=0", "STORAGE_DIR="+dir, "TURBO_TOKEN="+token)
+	cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT="+port, "STORAGE_DIR="+dir, "TURBO_TOKEN="+token)
 	cmd.Env = append(cmd.Env, env...)
-	s := &server{Dir: dir, cmd: cmd, stderr: &lockedBuffer{}, done: make(chan struct{})}
+	s := &server{URL: "http://127.0.0.1:" + port, Dir: dir, cmd: cmd, stderr: &lockedBuffer{}, done: make(chan struct{})}
 	cmd.Stdout = io.Discard
 	cmd.Stderr = s.stderr
 	require.NoError(t, cmd.Start())
@@ -109,31 +132,29 @@ func startServer(t *testing.T, dir string, env ...string) *server {
 	t.Cleanup(func() {
 		s.kill(t)
 		if t.Failed() {
-			t.Logf("server log:\n%s", s.stderr.String())
+			log := s.stderr.String()
+			if len(log) > 8<<10 {
+				log = "..." + log[len(log)-8<<10:]
+			}
+			t.Logf("server log:\n%s", log)
 		}
 	})
 	deadline := time.Now().Add(30 * time.Second)
-	for s.URL == "" {
-		if m := urlInLog.FindStringSubmatch(s.stderr.String()); m != nil {
-			s.URL = m[1]
-			break
+	for {
+		resp, err := s.do(context.Background(), "GET", "/v8/artifacts/status", nil, -1)
+		if err == nil {
+			resp.Body.Close()
+			require.Equal(t, http.StatusOK, resp.StatusCode, "status")
+			return s
 		}
 		select {
 		case <-s.done:
-			t.Fatalf("the server exited at start:\n%s", s.stderr.String())
+			t.Logf("the server exited at start:\n%s", s.stderr.String())
+			return nil
 		case <-time.After(10 * time.Millisecond):
 		}
-		require.True(t, time.Now().Before(deadline), "the server did not log its address:\n%s", s.stderr.String())
+		require.True(t, time.Now().Before(deadline), "the server does not answer:\n%s", s.stderr.String())
 	}
-	require.Eventually(t, func() bool {
-		resp, err := s.do(context.Background(), "GET", "/v8/artifacts/status", nil, -1)
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
-	}, 30*time.Second, 10*time.Millisecond, "the server does not answer")
-	return s
 }
 
 // kill ends the server with SIGKILL and waits until it is gone.
@@ -198,12 +219,18 @@ func artifactPath(team, hash string) string {
 func tempFiles(t *testing.T, dir string) map[string]int64 {
 	t.Helper()
 	out := map[string]int64{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // removed while listing
+		}
 		if err != nil {
 			return err
 		}
 		if !d.IsDir() && strings.Contains(d.Name(), "~") {
 			fi, err := d.Info()
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
 			if err != nil {
 				return err
 			}
