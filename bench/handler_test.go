@@ -22,7 +22,8 @@ const (
 
 // servers are the handlers the small-artifact benchmarks compare: the
 // protocol handler with token authentication over fsstore, as the
-// standalone server runs it, and the floor server.
+// standalone server runs it, the floor server, and the floor server with
+// fsync (fsstore syncs every artifact).
 func servers(b *testing.B) []struct {
 	name string
 	srv  *httptest.Server
@@ -34,15 +35,18 @@ func servers(b *testing.B) []struct {
 	require.NoError(b, err)
 	h, err := httpapi.New(store, &httpapi.Options{Auth: auth})
 	require.NoError(b, err)
-	fl, err := floor.New(b.TempDir())
+	fl, err := floor.New(b.TempDir(), nil)
 	require.NoError(b, err)
-	ours, ref := httptest.NewServer(h), httptest.NewServer(fl)
-	b.Cleanup(ours.Close)
-	b.Cleanup(ref.Close)
+	flSync, err := floor.New(b.TempDir(), &floor.Options{Sync: true})
+	require.NoError(b, err)
+	ours, ref, refSync := httptest.NewServer(h), httptest.NewServer(fl), httptest.NewServer(flSync)
+	for _, s := range []*httptest.Server{ours, ref, refSync} {
+		b.Cleanup(s.Close)
+	}
 	return []struct {
 		name string
 		srv  *httptest.Server
-	}{{"turbocache", ours}, {"floor", ref}}
+	}{{"turbocache", ours}, {"floor", ref}, {"floor-fsync", refSync}}
 }
 
 // client keeps up to 16 connections, as turbo does.

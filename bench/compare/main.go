@@ -39,6 +39,7 @@ func main() {
 type config struct {
 	ours, floor, peer, node string
 	work                    string
+	floorSync               bool
 	rounds                  int
 	workloads               []string
 	sizes                   load.Sizes
@@ -53,6 +54,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.peer, "peer", os.Getenv("TURBOCACHE_PEER"), "the peer's dist/cli.js (default $TURBOCACHE_PEER; empty: leave the peer out)")
 	fs.StringVar(&cfg.node, "node", "node", "the Node.js executable that runs the peer")
 	fs.StringVar(&cfg.work, "dir", "", "directory for the servers' storage and logs (default: a new temporary directory, removed at the end)")
+	fs.BoolVar(&cfg.floorSync, "floor-fsync", false, "also measure the floor server with fsync before every rename, as fsstore does")
 	fs.IntVar(&cfg.rounds, "rounds", 3, "rounds; figures are medians over rounds")
 	names := fs.String("workloads", "large,parallel,small-get,small-put", "comma-separated workloads to run")
 	fs.IntVar(&cfg.sizes.Large, "large", cfg.sizes.Large, "size of the large artifacts in bytes")
@@ -90,10 +92,18 @@ func (cfg config) servers() []server {
 	floor := server{name: "floor", command: func(port, dir, _ string) ([]string, []string) {
 		return []string{cfg.floor}, []string{"HOST=127.0.0.1", "PORT=" + port, "STORAGE_DIR=" + dir}
 	}}
+	floorSync := server{name: "floor+fsync", command: func(port, dir, token string) ([]string, []string) {
+		argv, env := floor.command(port, dir, token)
+		return argv, append(env, "FLOOR_FSYNC=1")
+	}}
+	list := []server{ours, peer, floor}
 	if cfg.peer == "" {
-		return []server{ours, floor}
+		list = []server{ours, floor}
 	}
-	return []server{ours, peer, floor}
+	if cfg.floorSync {
+		list = append(list, floorSync)
+	}
+	return list
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -146,11 +156,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stderr, "%d rounds in %s\n", cfg.rounds, time.Since(start).Round(time.Second))
-	peerName := "peer"
+	names := []string{"turbocache", "peer", "floor"}
 	if cfg.peer == "" {
-		peerName = "(no peer)"
+		names[1] = "(no peer)"
 	}
-	m.write(stdout, "turbocache", peerName, "floor")
+	if cfg.floorSync {
+		names = append(names, "floor+fsync")
+	}
+	m.write(stdout, names)
 	return nil
 }
 

@@ -72,30 +72,52 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 
 // write prints the comparison as Markdown tables: throughput with the
 // ratios, latency, and peak RSS. Figures are medians over rounds, with the
-// minimum and maximum in parentheses. ours, peer and floor name the servers;
-// ratios are computed between medians.
-func (m *measurements) write(w io.Writer, ours, peer, floor string) {
-	names := []string{ours, peer, floor}
-	fmt.Fprintf(w, "| workload | unit | %s | %s | %s | %s/%s | %s/%s |\n", ours, peer, floor, ours, peer, ours, floor)
-	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- | --- |")
+// minimum and maximum in parentheses. names are the servers in table
+// order: this project's first, then the peer, then the floors; ratios are
+// computed between medians, of the first server to each of the others.
+func (m *measurements) write(w io.Writer, names []string) {
+	ours := names[0]
+	ratios := ""
+	for _, n := range names[1:] {
+		ratios += " " + ours + "/" + n + " |"
+	}
+	header := func(first, second string, withRatios bool) {
+		fmt.Fprintf(w, "| %s | %s | %s |", first, second, strings.Join(names, " | "))
+		cols := 2 + len(names)
+		if withRatios {
+			fmt.Fprint(w, ratios)
+			cols += len(names) - 1
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "|"+strings.Repeat(" --- |", cols))
+	}
+	row := func(ph, second string, f func(load.Result) float64, prec int, withRatios bool) {
+		cells := make([]string, 0, 2*len(names))
+		var meds []float64
+		for _, n := range names {
+			s := m.figure(ph, n, f)
+			cells = append(cells, s.format(prec))
+			meds = append(meds, s.med)
+		}
+		if withRatios {
+			for _, med := range meds[1:] {
+				cells = append(cells, ratio(meds[0], med))
+			}
+		}
+		fmt.Fprintf(w, "| %s | %s | %s |\n", ph, second, strings.Join(cells, " | "))
+	}
+
+	header("workload", "unit", true)
 	for _, ph := range m.phases {
 		unit, f := "MiB/s", load.Result.MiBps
 		if m.byRate[ph] {
 			unit, f = "req/s", load.Result.RPS
 		}
-		cells := make([]string, 0, len(names))
-		var meds []float64
-		for _, n := range names {
-			s := m.figure(ph, n, f)
-			cells = append(cells, s.format(0))
-			meds = append(meds, s.med)
-		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", ph, unit, strings.Join(cells, " | "),
-			ratio(meds[0], meds[1]), ratio(meds[0], meds[2]))
+		row(ph, unit, f, 0, true)
 	}
 
-	fmt.Fprintf(w, "\n| workload | latency p50 / p99 (ms) | %s | %s | %s |\n", ours, peer, floor)
-	fmt.Fprintln(w, "| --- | --- | --- | --- | --- |")
+	fmt.Fprintln(w)
+	header("workload", "latency p50 / p99 (ms)", false)
 	for _, ph := range m.phases {
 		cells := make([]string, 0, len(names))
 		for _, n := range names {
@@ -106,17 +128,10 @@ func (m *measurements) write(w io.Writer, ours, peer, floor string) {
 		fmt.Fprintf(w, "| %s | median of rounds | %s |\n", ph, strings.Join(cells, " | "))
 	}
 
-	fmt.Fprintf(w, "\n| workload | peak RSS (MiB) | %s | %s | %s | %s/%s |\n", ours, peer, floor, ours, peer)
-	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- |")
+	fmt.Fprintln(w)
+	header("workload", "peak RSS (MiB)", true)
 	for _, ph := range m.phases {
-		cells := make([]string, 0, len(names))
-		var meds []float64
-		for _, n := range names {
-			s := m.figure(ph, n, func(r load.Result) float64 { return float64(r.PeakRSS) / (1 << 20) })
-			cells = append(cells, s.format(0))
-			meds = append(meds, s.med)
-		}
-		fmt.Fprintf(w, "| %s | after the phase | %s | %s |\n", ph, strings.Join(cells, " | "), ratio(meds[0], meds[1]))
+		row(ph, "after the phase", func(r load.Result) float64 { return float64(r.PeakRSS) / (1 << 20) }, 0, true)
 	}
 
 	var failures []string

@@ -44,14 +44,14 @@ func TestWrite(t *testing.T) {
 		m.add("floor", res, true)
 	}
 	var out bytes.Buffer
-	m.write(&out, "ours", "peer", "floor")
+	m.write(&out, []string{"ours", "peer", "floor"})
 	got := out.String()
 	for _, want := range []string{
 		"| workload | unit | ours | peer | floor | ours/peer | ours/floor |",
 		"| PUT 1 MiB | MiB/s | 2 (1–3) | 1 (0–2) | 4 (2–6) | 2.00× | 0.50× |",
 		"| 9× GET 1 KiB | req/s | 10 (9–10) | 10 (9–10) | 10 (9–10) | 1.00× | 1.00× |",
 		"| 9× GET 1 KiB | median of rounds | 1.00 / 2.00 | 1.00 / 2.00 | 1.00 / 2.00 |",
-		"| PUT 1 MiB | after the phase | 10 (10–10) | 100 (100–100) | 5 (5–5) | 0.10× |",
+		"| PUT 1 MiB | after the phase | 10 (10–10) | 100 (100–100) | 5 (5–5) | 0.10× | 2.00× |",
 		"- 9× GET 1 KiB, ours, round 2: 1 of 10 requests failed, first: GET 00: 500 Internal Server Error",
 	} {
 		assert.Contains(t, got, want)
@@ -67,6 +67,7 @@ func TestParseFlags(t *testing.T) {
 	}{
 		{"all three", []string{"-ours", "s", "-floor", "f", "-peer", "p.js"}, "", 3},
 		{"no peer", []string{"-ours", "s", "-floor", "f", "-peer", ""}, "", 2},
+		{"floor with fsync", []string{"-ours", "s", "-floor", "f", "-peer", "p.js", "-floor-fsync"}, "", 4},
 		{"no server", []string{"-floor", "f"}, "-ours and -floor are required", 0},
 		{"no rounds", []string{"-ours", "s", "-floor", "f", "-rounds", "0"}, "want at least 1", 0},
 	} {

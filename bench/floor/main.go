@@ -1,6 +1,7 @@
 // Command floor serves the benchmarks' reference server (package floor) on
 // HOST:PORT (default 127.0.0.1:3000), keeping artifacts in STORAGE_DIR
-// (default: a new temporary directory). It stops on SIGINT or SIGTERM.
+// (default: a new temporary directory). FLOOR_FSYNC=1 syncs every upload to
+// the disk before renaming it. It stops on SIGINT or SIGTERM.
 package main
 
 import (
@@ -41,7 +42,7 @@ func run() error {
 		defer os.RemoveAll(d)
 		dir = d
 	}
-	h, err := floor.New(dir)
+	h, err := floor.New(dir, &floor.Options{Sync: os.Getenv("FLOOR_FSYNC") == "1"})
 	if err != nil {
 		return err
 	}

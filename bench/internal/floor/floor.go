@@ -1,7 +1,8 @@
 // Package floor is the reference point of the benchmarks: the least a
 // remote-cache server can do. It streams an upload to a temporary file and
 // renames it into place, and serves a download with [http.ServeContent]
-// (sendfile on Linux). No authentication, no metadata, no teams, no fsync.
+// (sendfile on Linux). No authentication, no metadata, no teams, and no
+// fsync unless asked for.
 package floor
 
 import (
@@ -15,11 +16,20 @@ import (
 
 // Handler serves PUT and GET /v8/artifacts/{hash} from a directory.
 type Handler struct {
-	dir string
+	dir  string
+	sync bool
+}
+
+// Options configures a Handler. A nil *Options means the defaults.
+type Options struct {
+	// Sync makes every upload reach the disk (fsync) before its rename,
+	// as a store that survives a power loss must. Off by default: the
+	// floor is the fastest this machine allows.
+	Sync bool
 }
 
 // New returns a Handler keeping artifacts in dir, which must exist.
-func New(dir string) (*Handler, error) {
+func New(dir string, opts *Options) (*Handler, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("floor: %w", err)
@@ -27,7 +37,11 @@ func New(dir string) (*Handler, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("floor: %q is not a directory", dir)
 	}
-	return &Handler{dir: dir}, nil
+	h := &Handler{dir: dir}
+	if opts != nil {
+		h.sync = opts.Sync
+	}
+	return h, nil
 }
 
 // ServeHTTP stores or sends the artifact the path names.
@@ -71,6 +85,9 @@ func (h *Handler) put(name string, body io.Reader, size int64) error {
 		return err
 	}
 	n, err := io.Copy(f, body)
+	if err == nil && h.sync {
+		err = f.Sync()
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -15,8 +15,20 @@ import (
 )
 
 func TestHandler(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts *floor.Options
+	}{
+		{"defaults", nil},
+		{"fsync", &floor.Options{Sync: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testHandler(t, tc.opts) })
+	}
+}
+
+func testHandler(t *testing.T, opts *floor.Options) {
 	dir := t.TempDir()
-	h, err := floor.New(dir)
+	h, err := floor.New(dir, opts)
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -71,7 +83,7 @@ func TestNew(t *testing.T) {
 		{"a file", file, "not a directory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := floor.New(tc.dir)
+			_, err := floor.New(tc.dir, nil)
 			require.ErrorContains(t, err, tc.wantErr)
 		})
 	}

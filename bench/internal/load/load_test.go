@@ -34,7 +34,7 @@ func turbocache(t *testing.T) http.Handler {
 }
 
 func floorServer(t *testing.T) http.Handler {
-	h, err := floor.New(t.TempDir())
+	h, err := floor.New(t.TempDir(), nil)
 	require.NoError(t, err)
 	return h
 }
