@@ -21,7 +21,7 @@ const key = "team/0123abcd"
 var md = storage.Metadata{Duration: 1500 * time.Millisecond, Tag: "tag", SHA: "sha", DirtyHash: "dirty"}
 
 // newLocal returns an empty local tier in a temporary directory.
-func newLocal(t *testing.T) *fsstore.Store {
+func newLocal(t testing.TB) *fsstore.Store {
 	t.Helper()
 	// time.Now records nanoseconds; the file system's clock ticks only every
 	// few milliseconds, which would make fresh copies look stale.
