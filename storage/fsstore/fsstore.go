@@ -5,7 +5,9 @@
 // (the key "team/abc" is the file "team/abc"), holding a small header with
 // the artifact's metadata followed by the artifact's bytes; see the file
 // format in format.go. An artifact's creation time is its file's
-// modification time.
+// modification time, which the kernel takes from a clock that can trail
+// time.Now by a few milliseconds; set Options.Now to compare creation times
+// with another store's.
 //
 // A Put writes to a temporary file in the artifact's directory, syncs it to
 // disk and renames it into place, so readers see a whole artifact or none,
