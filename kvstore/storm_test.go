@@ -112,8 +112,9 @@ func TestStormThroughHTTPAPI(t *testing.T) {
 				} else {
 					assert.GreaterOrEqual(t, c.status, 500, "%s %s: %s", c.method, c.path, c.answer)
 				}
-				// Slack for the request's own work on a busy machine.
-				assert.Less(t, c.took, tc.waits+2*time.Second, "%s %s took too long", c.method, c.path)
+				// The request count above is the tight bound; the time only
+				// shows that no call hangs, with slack for a busy machine.
+				assert.Less(t, c.took, tc.waits+10*time.Second, "%s %s took too long", c.method, c.path)
 			}
 			// Each store operation stops after MaxAttempts tries of its
 			// first request: one for a GET, HEAD or PUT, two per query.
