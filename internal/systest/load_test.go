@@ -67,6 +67,9 @@ type loadStats struct {
 // the bytes that were put (checked by SHA-256), and the server's resident
 // memory stays bounded.
 func TestLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a load run; skipped with -short")
+	}
 	cfg := loadConfigFromEnv(t)
 	srv := startServer(t, t.TempDir(), "LOG_LEVEL=warn")
 	const team = "team_load"

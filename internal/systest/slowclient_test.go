@@ -62,6 +62,9 @@ func dripFeed(t *testing.T, addr, head, tail string, limit time.Duration) (time.
 // an answer must be taken within WRITE_TIMEOUT. An upload cut off this way
 // leaves nothing stored and no temporary file.
 func TestSlowClients(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits out the server's timeouts; skipped with -short")
+	}
 	dir := t.TempDir()
 	srv := startServer(t, dir, "READ_TIMEOUT="+bodyTimeout.String(), "WRITE_TIMEOUT="+bodyTimeout.String())
 	addr := strings.TrimPrefix(srv.URL, "http://")
