@@ -156,12 +156,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stderr, "%d rounds in %s\n", cfg.rounds, time.Since(start).Round(time.Second))
-	names := []string{"turbocache", "peer", "floor"}
-	if cfg.peer == "" {
-		names[1] = "(no peer)"
-	}
-	if cfg.floorSync {
-		names = append(names, "floor+fsync")
+	var names []string
+	for _, s := range servers {
+		names = append(names, s.name)
 	}
 	m.write(stdout, names)
 	return nil

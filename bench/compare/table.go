@@ -73,8 +73,8 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // write prints the comparison as Markdown tables: throughput with the
 // ratios, latency, and peak RSS. Figures are medians over rounds, with the
 // minimum and maximum in parentheses. names are the servers in table
-// order: this project's first, then the peer, then the floors; ratios are
-// computed between medians, of the first server to each of the others.
+// order, this project's first; ratios are computed between medians, of the
+// first server to each of the others.
 func (m *measurements) write(w io.Writer, names []string) {
 	ours := names[0]
 	ratios := ""
