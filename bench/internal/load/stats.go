@@ -42,46 +42,30 @@ func (r Result) RPS() float64 {
 	return float64(r.Requests-r.Errors) / r.Elapsed.Seconds()
 }
 
-// recorder collects the outcome of the requests of one phase.
-type recorder struct {
-	name      string
-	lat       []time.Duration
-	errors    int
-	firstErr  error
-	bytes     int64
-	requests  int
-	startedAt time.Time
+// outcome is what one request measured.
+type outcome struct {
+	d    time.Duration
+	size int64
+	err  error
 }
 
-func newRecorder(name string, n int) *recorder {
-	return &recorder{name: name, lat: make([]time.Duration, 0, n), startedAt: time.Now()}
-}
-
-// add records one request. It is not safe for concurrent use.
-func (r *recorder) add(d time.Duration, size int64, err error) {
-	r.requests++
-	if err != nil {
-		r.errors++
-		if r.firstErr == nil {
-			r.firstErr = err
+// summarize turns the outcomes of a phase that took elapsed into a
+// Result.
+func summarize(name string, outcomes []outcome, elapsed time.Duration) Result {
+	res := Result{Name: name, Requests: len(outcomes), Elapsed: elapsed}
+	lat := make([]time.Duration, 0, len(outcomes))
+	for _, o := range outcomes {
+		if o.err != nil {
+			res.Errors++
+			if res.FirstError == nil {
+				res.FirstError = o.err
+			}
+			continue
 		}
-		return
+		lat = append(lat, o.d)
+		res.Bytes += o.size
 	}
-	r.lat = append(r.lat, d)
-	r.bytes += size
-}
-
-// result closes the phase.
-func (r *recorder) result() Result {
-	res := Result{
-		Name:       r.name,
-		Requests:   r.requests,
-		Errors:     r.errors,
-		FirstError: r.firstErr,
-		Bytes:      r.bytes,
-		Elapsed:    time.Since(r.startedAt),
-	}
-	res.P50, res.P99 = Percentile(r.lat, 50), Percentile(r.lat, 99)
+	res.P50, res.P99 = Percentile(lat, 50), Percentile(lat, 99)
 	return res
 }
 

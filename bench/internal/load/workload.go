@@ -55,48 +55,52 @@ func Workloads(s Sizes) []Workload {
 	// The download buffers are shared by every run of the workloads, and
 	// touched now: page faults on fresh memory would otherwise be timed.
 	largeBufs := touchedBuffers(max(s.Parallel, 1), s.Large)
-	smallBufs := touchedBuffers(s.Conns, s.Small)
+	smallBufs := touchedBuffers(s.SmallGets, s.Small) // one per GET, checked at the end
 	mib := s.Large >> 20
 	return []Workload{
 		{Name: "large", Run: func(ctx context.Context, c *Client, probe func() int64) ([]Result, error) {
-			put := newRecorder(fmt.Sprintf("PUT %d MiB", mib), s.LargeRounds)
-			get := newRecorder(fmt.Sprintf("GET %d MiB", mib), s.LargeRounds)
+			keys := hashes(s.LargeRounds)
+			puts := make([]outcome, s.LargeRounds)
+			gets := make([]outcome, s.LargeRounds)
 			var putTime, getTime time.Duration
-			buf := largeBufs[0]
-			for i, hash := range hashes(s.LargeRounds) {
+			for i, hash := range keys {
 				body, sum := large.artifact(i, s.Large)
 				d, err := c.Put(ctx, hash, body)
-				put.add(d, int64(len(body)), err)
+				puts[i] = outcome{d, int64(len(body)), err}
 				putTime += d
-				d, err = c.Get(ctx, hash, buf, sum)
-				get.add(d, int64(len(body)), err)
+				d, err = c.Get(ctx, hash, largeBufs[0])
 				getTime += d
+				if err == nil {
+					err = Verify(hash, largeBufs[0], sum) // between the timed requests
+				}
+				gets[i] = outcome{d, int64(len(body)), err}
 			}
 			// Rounds alternate, so each phase's time is the sum of its
 			// requests, not the wall clock.
-			pr, gr := put.result(), get.result()
-			pr.Elapsed, gr.Elapsed = putTime, getTime
+			pr := summarize(fmt.Sprintf("PUT %d MiB", mib), puts, putTime)
+			gr := summarize(fmt.Sprintf("GET %d MiB", mib), gets, getTime)
 			pr.PeakRSS = call(probe)
 			gr.PeakRSS = pr.PeakRSS
 			return []Result{pr, gr}, ctx.Err()
 		}},
 		{Name: "parallel", Run: func(ctx context.Context, c *Client, probe func() int64) ([]Result, error) {
 			keys := hashes(s.Parallel)
-			put := newRecorder(fmt.Sprintf("%d× PUT %d MiB", s.Parallel, mib), s.Parallel)
-			parallel(s.Parallel, s.Parallel, put, func(i int) (time.Duration, int64, error) {
-				body, _ := large.artifact(i, s.Large)
-				d, err := c.Put(ctx, keys[i], body)
-				return d, int64(len(body)), err
-			})
-			pr := put.result()
+			pr := phase(fmt.Sprintf("%d× PUT %d MiB", s.Parallel, mib), s.Parallel, s.Parallel,
+				func(i int) outcome {
+					body, _ := large.artifact(i, s.Large)
+					d, err := c.Put(ctx, keys[i], body)
+					return outcome{d, int64(len(body)), err}
+				}, nil)
 			pr.PeakRSS = call(probe)
-			get := newRecorder(fmt.Sprintf("%d× GET %d MiB", s.Parallel, mib), s.Parallel)
-			parallel(s.Parallel, s.Parallel, get, func(i int) (time.Duration, int64, error) {
-				_, sum := large.artifact(i, s.Large)
-				d, err := c.Get(ctx, keys[i], largeBufs[i], sum)
-				return d, int64(s.Large), err
-			})
-			gr := get.result()
+			gr := phase(fmt.Sprintf("%d× GET %d MiB", s.Parallel, mib), s.Parallel, s.Parallel,
+				func(i int) outcome {
+					d, err := c.Get(ctx, keys[i], largeBufs[i])
+					return outcome{d, int64(s.Large), err}
+				},
+				func(i int) error {
+					_, sum := large.artifact(i, s.Large)
+					return Verify(keys[i], largeBufs[i], sum)
+				})
 			gr.PeakRSS = call(probe)
 			return []Result{pr, gr}, ctx.Err()
 		}},
@@ -106,28 +110,60 @@ func Workloads(s Sizes) []Workload {
 			if _, err := c.Put(ctx, hash, body); err != nil {
 				return nil, fmt.Errorf("preparing the small GETs: %w", err)
 			}
-			get := newRecorder(fmt.Sprintf("%d× GET %d KiB", s.SmallGets, s.Small>>10), s.SmallGets)
-			parallelWorkers(s.SmallGets, s.Conns, get, func(worker, _ int) (time.Duration, int64, error) {
-				d, err := c.Get(ctx, hash, smallBufs[worker], sum)
-				return d, int64(s.Small), err
-			})
-			r := get.result()
+			r := phase(fmt.Sprintf("%d× GET %d KiB", s.SmallGets, s.Small>>10), s.SmallGets, s.Conns,
+				func(i int) outcome {
+					d, err := c.Get(ctx, hash, smallBufs[i])
+					return outcome{d, int64(s.Small), err}
+				},
+				func(i int) error { return Verify(hash, smallBufs[i], sum) })
 			r.PeakRSS = call(probe)
 			return []Result{r}, ctx.Err()
 		}},
 		{Name: "small-put", Run: func(ctx context.Context, c *Client, probe func() int64) ([]Result, error) {
 			keys := hashes(s.SmallPuts)
-			put := newRecorder(fmt.Sprintf("%d× PUT %d KiB", s.SmallPuts, s.Small>>10), s.SmallPuts)
-			parallel(s.SmallPuts, s.Conns, put, func(i int) (time.Duration, int64, error) {
-				body, _ := small.artifact(i+1, s.Small)
-				d, err := c.Put(ctx, keys[i], body)
-				return d, int64(len(body)), err
-			})
-			r := put.result()
+			r := phase(fmt.Sprintf("%d× PUT %d KiB", s.SmallPuts, s.Small>>10), s.SmallPuts, s.Conns,
+				func(i int) outcome {
+					body, _ := small.artifact(i+1, s.Small)
+					d, err := c.Put(ctx, keys[i], body)
+					return outcome{d, int64(len(body)), err}
+				}, nil)
 			r.PeakRSS = call(probe)
 			return []Result{r}, ctx.Err()
 		}},
 	}
+}
+
+// phase runs do(i) for i in [0, n) on workers goroutines, stops the
+// clock, then calls check(i), when not nil, for every request that
+// succeeded, and returns the phase's Result.
+func phase(name string, n, workers int, do func(i int) outcome, check func(i int) error) Result {
+	outcomes := make([]outcome, n)
+	var (
+		next atomic.Int64
+		wg   sync.WaitGroup
+	)
+	start := time.Now()
+	for range min(workers, n) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				outcomes[i] = do(i)
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if check != nil {
+		for i := range outcomes {
+			if outcomes[i].err == nil {
+				outcomes[i].err = check(i)
+			}
+		}
+	}
+	return summarize(name, outcomes, elapsed)
 }
 
 // touchedBuffers returns n buffers of size bytes whose pages are mapped.
@@ -147,35 +183,4 @@ func call(probe func() int64) int64 {
 		return 0
 	}
 	return probe()
-}
-
-// parallel runs do(i) for i in [0, n) on workers goroutines and records the
-// outcomes in rec.
-func parallel(n, workers int, rec *recorder, do func(i int) (time.Duration, int64, error)) {
-	parallelWorkers(n, workers, rec, func(_, i int) (time.Duration, int64, error) { return do(i) })
-}
-
-// parallelWorkers is parallel with the worker's number passed to do, for
-// workers that own a buffer.
-func parallelWorkers(n, workers int, rec *recorder, do func(worker, i int) (time.Duration, int64, error)) {
-	var (
-		next atomic.Int64
-		mu   sync.Mutex
-		wg   sync.WaitGroup
-	)
-	for w := range min(workers, n) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				d, size, err := do(w, i)
-				mu.Lock()
-				rec.add(d, size, err)
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
 }
