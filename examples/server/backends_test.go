@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -21,8 +22,11 @@ import (
 func TestTurboLocalDirectory(t *testing.T) {
 	repo := turbotest.NewRepo(t, nil)
 	s := startServer(t, nil)
-	m := regexp.MustCompile(`--api=(\S+) --token=(\S+) --team=(\S+)`).FindStringSubmatch(s.stdout.String())
-	require.NotNil(t, m, "no command line in %q", s.stdout)
+	var m []string
+	require.Eventually(t, func() bool {
+		m = regexp.MustCompile(`--api=(\S+) --token=(\S+) --team=(\S+)`).FindStringSubmatch(s.stdout.String())
+		return m != nil
+	}, 5*time.Second, 5*time.Millisecond, "no command line in %q", s.stdout)
 	run := turbotest.RunOptions{API: m[1], Token: m[2], Team: m[3]}
 	require.Equal(t, s.URL, run.API)
 

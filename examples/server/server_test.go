@@ -100,6 +100,8 @@ func TestServe(t *testing.T) {
 	code, _, _ = s.do(t, "GET", "/v8/artifacts/status", "", "")
 	assert.Equal(t, http.StatusUnauthorized, code, "a request without the token")
 
+	require.Eventually(t, func() bool { return strings.Contains(s.stdout.String(), "--team=my-team") },
+		5*time.Second, 5*time.Millisecond, "the banner")
 	out := s.stdout.String()
 	assert.Contains(t, out, "turbo run build --api="+s.URL+" --token="+token+" --team=my-team")
 	assert.Equal(t, 1, strings.Count(out, token+"\n"), "the token is printed once")
