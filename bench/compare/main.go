@@ -1,8 +1,10 @@
-// Command compare runs the benchmark workloads against three servers in
-// one run and prints a Markdown table of the results: this project's
+// Command compare runs the benchmark workloads against the servers in one
+// run and prints a Markdown table of the results: this project's
 // examples/server, the peer turborepo-remote-cache (Node.js, local
-// storage), and the floor server of bench/floor. bench/run builds the
-// servers, installs the peer and calls it; see there.
+// storage), and the floor server of bench/floor, without and with fsync
+// (fsstore syncs every artifact to disk; the plain floor shows what that
+// costs). bench/run builds the servers, installs the peer and calls it; see
+// there.
 //
 // Each round runs every workload against every server, interleaved: for
 // each workload, the servers take turns, in an order that rotates every
@@ -54,7 +56,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.peer, "peer", os.Getenv("TURBOCACHE_PEER"), "the peer's dist/cli.js (default $TURBOCACHE_PEER; empty: leave the peer out)")
 	fs.StringVar(&cfg.node, "node", "node", "the Node.js executable that runs the peer")
 	fs.StringVar(&cfg.work, "dir", "", "directory for the servers' storage and logs (default: a new temporary directory, removed at the end)")
-	fs.BoolVar(&cfg.floorSync, "floor-fsync", false, "also measure the floor server with fsync before every rename, as fsstore does")
+	fs.BoolVar(&cfg.floorSync, "floor-fsync", true, "also measure the floor server with fsync before every rename, as fsstore does")
 	fs.IntVar(&cfg.rounds, "rounds", 3, "rounds; figures are medians over rounds")
 	names := fs.String("workloads", "large,parallel,small-get,small-put", "comma-separated workloads to run")
 	fs.IntVar(&cfg.sizes.Large, "large", cfg.sizes.Large, "size of the large artifacts in bytes")

@@ -65,9 +65,9 @@ func TestParseFlags(t *testing.T) {
 		wantErr string
 		servers int
 	}{
-		{"all three", []string{"-ours", "s", "-floor", "f", "-peer", "p.js"}, "", 3},
-		{"no peer", []string{"-ours", "s", "-floor", "f", "-peer", ""}, "", 2},
-		{"floor with fsync", []string{"-ours", "s", "-floor", "f", "-peer", "p.js", "-floor-fsync"}, "", 4},
+		{"all four", []string{"-ours", "s", "-floor", "f", "-peer", "p.js"}, "", 4},
+		{"no peer", []string{"-ours", "s", "-floor", "f", "-peer", ""}, "", 3},
+		{"no floor with fsync", []string{"-ours", "s", "-floor", "f", "-peer", "p.js", "-floor-fsync=false"}, "", 3},
 		{"no server", []string{"-floor", "f"}, "-ours and -floor are required", 0},
 		{"no rounds", []string{"-ours", "s", "-floor", "f", "-rounds", "0"}, "want at least 1", 0},
 	} {
