@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/turbocache/turbocache/storage"
 )
@@ -116,6 +119,11 @@ func New(store storage.Store, opts *Options) (*Handler, error) {
 // ServeHTTP routes a request to the protocol operation its path and method
 // name.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength != 0 {
+		body := &eofBody{ReadCloser: r.Body}
+		r.Body = body
+		defer dropUnreadBody(w, body)
+	}
 	// Route on the path as sent, so that an encoded slash or dot inside the
 	// hash stays inside the hash (where validation rejects it).
 	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/v8/artifacts")
@@ -246,4 +254,28 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, op, team, hash st
 func (h *Handler) gone(r *http.Request, op, team, hash string, err error) {
 	h.log.LogAttrs(r.Context(), slog.LevelDebug, "httpapi: client went away",
 		slog.String("op", op), slog.String("team", team), slog.String("hash", hash), slog.Any("err", err))
+}
+
+// eofBody records whether a request body was read to its end.
+type eofBody struct {
+	io.ReadCloser
+	eof atomic.Bool
+}
+
+func (b *eofBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		b.eof.Store(true)
+	}
+	return n, err
+}
+
+// dropUnreadBody ends the reading of a request whose body the handler
+// refused (or gave up on) before its end. Otherwise net/http drains what is
+// left before answering, at the client's pace, and a client that stalls
+// holds the connection until the server's ReadTimeout.
+func dropUnreadBody(w http.ResponseWriter, body *eofBody) {
+	if !body.eof.Load() {
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now()) // not supported by every ResponseWriter
+	}
 }

@@ -53,7 +53,7 @@ func readTokenFile(name string) ([]httpapi.Token, error) {
 		if err != nil {
 			return nil, fmt.Errorf("TURBO_TOKEN_FILE %s, line %d: %w", name, line, err)
 		}
-		t.Name = fmt.Sprintf("%s:%d", name, line)
+		t.Name = fmt.Sprintf("TURBO_TOKEN_FILE line %d", line) // no path: names reach clients in 403 answers
 		tokens = append(tokens, t)
 	}
 	if err := sc.Err(); err != nil {
