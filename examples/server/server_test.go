@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -175,6 +176,12 @@ func TestGracefulShutdown(t *testing.T) {
 	}()
 	_, err = pw.Write(make([]byte, size/2))
 	require.NoError(t, err)
+	// The upload is in progress on the server once its temporary file
+	// exists; only then is the connection one that shutdown waits for.
+	require.Eventually(t, func() bool {
+		matches, _ := filepath.Glob(filepath.Join(s.cfg.Storage.Dir, "web", "abcdef~*"))
+		return len(matches) > 0
+	}, 5*time.Second, 5*time.Millisecond, "the upload never reached the store")
 
 	s.stop() // as SIGTERM does
 	require.Eventually(t, func() bool { return strings.Contains(s.stderr.String(), "shutting down") },
