@@ -11,34 +11,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
 	"github.com/turbocache/turbocache/httpapi"
+	"github.com/turbocache/turbocache/internal/syncbuf"
 	"github.com/turbocache/turbocache/storage"
 	"github.com/turbocache/turbocache/storage/memstore"
 )
-
-// lockedBuffer is a log destination safe for concurrent use.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // doneServer serves h and reports on done each time a request's handler
 // returns.
@@ -76,7 +59,7 @@ func TestPutClientDisconnects(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			store := tc.store()
-			var logs lockedBuffer
+			var logs syncbuf.Buffer
 			h, err := httpapi.New(store, &httpapi.Options{
 				Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 			})
@@ -107,7 +90,7 @@ func TestGetClientDisconnects(t *testing.T) {
 	store := memstore.New(nil)
 	const size = 32 << 20
 	require.NoError(t, store.Put(t.Context(), "team_a/"+hashA, bytes.NewReader(make([]byte, size)), size, storage.Metadata{}))
-	var logs lockedBuffer
+	var logs syncbuf.Buffer
 	h, err := httpapi.New(store, &httpapi.Options{
 		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})

@@ -1,44 +1,25 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/turbocache/turbocache/internal/syncbuf"
 )
-
-// syncBuffer collects output written from other goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // server is a server started by a test.
 type server struct {
 	URL            string
 	cfg            config
-	stdout, stderr *syncBuffer
+	stdout, stderr *syncbuf.Buffer
 	stop           context.CancelFunc
 	done           chan error
 }
@@ -57,7 +38,7 @@ func startServer(t *testing.T, env map[string]string) *server {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &server{URL: "http://" + ln.Addr().String(), cfg: cfg, stdout: &syncBuffer{}, stderr: &syncBuffer{},
+	s := &server{URL: "http://" + ln.Addr().String(), cfg: cfg, stdout: &syncbuf.Buffer{}, stderr: &syncbuf.Buffer{},
 		stop: cancel, done: make(chan error, 1)}
 	go func() { s.done <- serve(ctx, cfg, ln, s.stdout, s.stderr) }()
 	t.Cleanup(func() {

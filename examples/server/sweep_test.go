@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/turbocache/turbocache/internal/s3test"
+	"github.com/turbocache/turbocache/internal/syncbuf"
 	"github.com/turbocache/turbocache/metrics"
 	"github.com/turbocache/turbocache/s3store"
 	"github.com/turbocache/turbocache/storage"
@@ -79,7 +80,7 @@ func testSweepExpires(t *testing.T, store storage.Store) {
 	reg := prometheus.NewRegistry()
 	m, err := metrics.New(reg)
 	require.NoError(t, err)
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	sw := &sweeper{
 		store: store, expiration: expiration, metrics: m,
 		now: func() time.Time { return newCreated.Add(expiration) },
@@ -106,7 +107,7 @@ func TestSweepLoop(t *testing.T) {
 	require.NoError(t, store.Put(context.Background(), "web/01", strings.NewReader(""), 0, storage.Metadata{}))
 	m, err := metrics.New(prometheus.NewRegistry())
 	require.NoError(t, err)
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	sw := &sweeper{store: store, expiration: time.Hour, now: time.Now, metrics: m,
 		log: slog.New(slog.NewTextHandler(&logs, nil))}
 	ctx, cancel := context.WithCancel(context.Background())

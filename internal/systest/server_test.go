@@ -2,7 +2,6 @@ package systest
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/turbocache/turbocache/internal/syncbuf"
 )
 
 // token is the bearer token every test server accepts.
@@ -63,30 +63,12 @@ func serverBinary(t *testing.T) string {
 	return built.path
 }
 
-// lockedBuffer collects a process's output while it runs.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // server is a running examples/server process.
 type server struct {
 	URL    string
 	Dir    string
 	cmd    *exec.Cmd
-	stderr *lockedBuffer
+	stderr *syncbuf.Buffer
 	done   chan struct{}
 }
 
@@ -121,7 +103,7 @@ func tryStartServer(t *testing.T, dir string, env []string) *server {
 	cmd := exec.Command(serverBinary(t))
 	cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT="+port, "STORAGE_DIR="+dir, "TURBO_TOKEN="+token)
 	cmd.Env = append(cmd.Env, env...)
-	s := &server{URL: "http://127.0.0.1:" + port, Dir: dir, cmd: cmd, stderr: &lockedBuffer{}, done: make(chan struct{})}
+	s := &server{URL: "http://127.0.0.1:" + port, Dir: dir, cmd: cmd, stderr: &syncbuf.Buffer{}, done: make(chan struct{})}
 	cmd.Stdout = io.Discard
 	cmd.Stderr = s.stderr
 	require.NoError(t, cmd.Start())

@@ -10,9 +10,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/turbocache/turbocache/internal/syncbuf"
 )
 
 // RunOptions configures one `turbo run build`.
@@ -113,7 +114,7 @@ func (r *Repo) Run(t testing.TB, opts RunOptions) *Result {
 	}
 	cmd.Env = append(cmd.Env, opts.Env...)
 	var stdout bytes.Buffer
-	combined := &lockedBuffer{}
+	combined := &syncbuf.Buffer{}
 	cmd.Stdout = io.MultiWriter(&stdout, combined)
 	cmd.Stderr = combined
 	err := cmd.Run()
@@ -205,22 +206,4 @@ func redact(args []string) []string {
 // contextWithTimeout bounds a command by timeout and by the test's end.
 func contextWithTimeout(t testing.TB, timeout time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(t.Context(), timeout)
-}
-
-// lockedBuffer collects what two pipes write at once.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

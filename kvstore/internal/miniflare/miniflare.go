@@ -21,9 +21,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/turbocache/turbocache/internal/syncbuf"
 )
 
 // Version is the Miniflare release the Worker is tested with.
@@ -61,7 +62,7 @@ func Start(tb testing.TB) *Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var stderr lockedBuffer
+	var stderr syncbuf.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		tb.Fatalf("start miniflare: %v", err)
@@ -176,22 +177,4 @@ func (s *Server) do(ctx context.Context, method, u string, body []byte, out any)
 		return json.NewDecoder(resp.Body).Decode(out)
 	}
 	return nil
-}
-
-// lockedBuffer collects a process's stderr while tests may read it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
