@@ -55,11 +55,9 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, team, hash, key st
 	hd.Set("Content-Type", contentTypeBinary)
 	hd.Set("Content-Length", strconv.FormatInt(info.Size, 10))
 	hd.Set(headerDuration, strconv.FormatInt(info.Duration.Milliseconds(), 10))
-	for name, v := range map[string]string{headerTag: info.Tag, headerSHA: info.SHA, headerDirtyHash: info.DirtyHash} {
-		if v != "" {
-			hd.Set(name, v)
-		}
-	}
+	setIfAny(hd, headerTag, info.Tag)
+	setIfAny(hd, headerSHA, info.SHA)
+	setIfAny(hd, headerDirtyHash, info.DirtyHash)
 	w.WriteHeader(http.StatusOK)
 	if body == nil {
 		return
@@ -75,6 +73,13 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, team, hash, key st
 		// The status line is gone; a short body is all the client sees.
 		h.log.ErrorContext(ctx, "httpapi: request failed", "op", "get", "team", team, "hash", hash,
 			"method", r.Method, "err", fmt.Errorf("sending %d bytes: %w", info.Size, err))
+	}
+}
+
+// setIfAny sets a header that has a value; turbo reads a missing one as empty.
+func setIfAny(hd http.Header, name, value string) {
+	if value != "" {
+		hd.Set(name, value)
 	}
 }
 
