@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -174,4 +175,37 @@ func TestKeyUnderAnArtifact(t *testing.T) {
 	}
 	_, err := s.Stat(ctx, "other/a")
 	assert.ErrorIs(t, err, storage.ErrNotFound)
+}
+
+// TestOpenKeepsTemporaryFilesInUse opens a second Store on a directory while
+// a Put is writing to it: the Put's temporary file survives the second
+// Open's cleanup, and the Put completes.
+func TestOpenKeepsTemporaryFilesInUse(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no flock: a directory belongs to one Store at a time")
+	}
+	dir := t.TempDir()
+	s := open(t, dir, nil)
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- s.Put(context.Background(), "team/busy", pr, 8, storage.Metadata{}) }()
+	_, err := pw.Write([]byte("half"))
+	require.NoError(t, err)
+	temps, err := filepath.Glob(filepath.Join(dir, "team", "busy~*"))
+	require.NoError(t, err)
+	require.Len(t, temps, 1, "the Put's temporary file")
+
+	open(t, dir, nil) // as a second process sharing the directory would
+	assert.FileExists(t, temps[0], "Open removed the file of a Put in progress")
+
+	_, err = pw.Write([]byte("done"))
+	require.NoError(t, err)
+	require.NoError(t, pw.Close())
+	require.NoError(t, <-done)
+	rc, _, err := s.Get(context.Background(), "team/busy")
+	require.NoError(t, err)
+	defer rc.Close()
+	got, err := io.ReadAll(rc)
+	require.NoError(t, err)
+	assert.Equal(t, "halfdone", string(got))
 }

@@ -12,8 +12,11 @@
 // A Put writes to a temporary file in the artifact's directory, syncs it to
 // disk and renames it into place, so readers see a whole artifact or none,
 // even after a crash. Temporary file names contain '~', a byte keys never
-// hold; Open removes those a crash left behind, so one directory belongs to
-// one Store (one process) at a time.
+// hold; Open removes those a crash left behind. On Unix a Put holds a lock
+// (flock) on its temporary file while it writes, and Open keeps the files
+// still locked, so several Stores, in one process or several, can share a
+// directory; elsewhere Open removes every temporary file, and a directory
+// should belong to one Store at a time.
 //
 // Keys that are prefix segments of other keys ("team" and "team/abc") cannot
 // both be stored: Put of the second one fails and leaves the first intact.

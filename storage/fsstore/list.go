@@ -63,13 +63,14 @@ func (s *Store) List(ctx context.Context, prefix string) iter.Seq2[storage.Objec
 	}
 }
 
-// removeTemps removes every temporary file below the root.
+// removeTemps removes the temporary files below the root that no Put is
+// writing: those a crash or a killed process left.
 func (s *Store) removeTemps() error {
 	return fs.WalkDir(s.root.FS(), ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && strings.Contains(path.Base(name), tempMark) {
+		if !d.IsDir() && strings.Contains(path.Base(name), tempMark) && !s.tempInUse(name) {
 			if err := s.root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}

@@ -84,23 +84,17 @@ func (s *Store) put(ctx context.Context, key string, r io.Reader, size int64, md
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if s.now != nil {
-		t := s.now()
-		if err := f.Close(); err != nil {
-			return err
-		}
-		if err := s.root.Chtimes(tmp, t, t); err != nil {
-			return err
-		}
-		if f, err = s.root.OpenFile(tmp, os.O_WRONLY, 0); err != nil {
-			return err
-		}
-	}
 	if err := f.Sync(); err != nil {
 		return err
 	}
 	if err := f.Close(); err != nil {
 		return err
+	}
+	if s.now != nil {
+		t := s.now()
+		if err := s.root.Chtimes(tmp, t, t); err != nil {
+			return err
+		}
 	}
 	if err := s.root.Rename(tmp, key); err != nil {
 		return err
@@ -119,6 +113,9 @@ func (s *Store) createTemp(key string) (string, *os.File, error) {
 		f, err := s.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, s.fileMode)
 		if os.IsExist(err) {
 			continue
+		}
+		if err == nil {
+			lockTemp(f)
 		}
 		return name, f, err
 	}
