@@ -7,15 +7,12 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/turbocache/turbocache/httpapi"
+	"github.com/turbocache/turbocache/internal/heappeak"
 	"github.com/turbocache/turbocache/storage/fsstore"
 )
 
@@ -81,39 +78,6 @@ func download(t testing.TB, c *http.Client, url string, w io.Writer) int64 {
 	return n
 }
 
-// heapPeak samples the live heap until stop is called, and returns the
-// largest growth over the heap at the start.
-func heapPeak() (stop func() uint64) {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	base := ms.HeapAlloc
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		tick := time.NewTicker(5 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			if ms.HeapAlloc > base && ms.HeapAlloc-base > peak.Load() {
-				peak.Store(ms.HeapAlloc - base)
-			}
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-			}
-		}
-	})
-	return func() uint64 {
-		close(done)
-		wg.Wait()
-		return peak.Load()
-	}
-}
-
 // TestStreamingMemory uploads and downloads a 256 MiB artifact through the
 // handler with fsstore and checks that the heap does not grow with it.
 func TestStreamingMemory(t *testing.T) {
@@ -127,14 +91,15 @@ func TestStreamingMemory(t *testing.T) {
 	c := srv.Client()
 
 	want := sha256.New()
-	stop := heapPeak()
-	upload(t, c, url, io.TeeReader(newPattern(1, size), want), size)
-	up := stop()
+	up := heappeak.Measure(func() {
+		upload(t, c, url, io.TeeReader(newPattern(1, size), want), size)
+	})
 
 	got := sha256.New()
-	stop = heapPeak()
-	n := download(t, c, url, got)
-	down := stop()
+	var n int64
+	down := heappeak.Measure(func() {
+		n = download(t, c, url, got)
+	})
 
 	require.EqualValues(t, size, n)
 	assert.Equal(t, want.Sum(nil), got.Sum(nil), "the download differs from the upload")

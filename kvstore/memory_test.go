@@ -3,14 +3,11 @@ package kvstore_test
 import (
 	"context"
 	"io"
-	"runtime"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/turbocache/turbocache/internal/heappeak"
 	"github.com/turbocache/turbocache/kvstore"
 	"github.com/turbocache/turbocache/kvstore/kvtest"
 	"github.com/turbocache/turbocache/storage"
@@ -33,36 +30,6 @@ func (p *patternReader) Read(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// peakHeap runs f and reports the largest growth of the live heap over
-// what it was before, sampled every millisecond.
-func peakHeap(f func()) uint64 {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	base := ms.HeapAlloc
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapAlloc > base && ms.HeapAlloc-base > peak.Load() {
-				peak.Store(ms.HeapAlloc - base)
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(time.Millisecond):
-			}
-		}
-	})
-	f()
-	close(stop)
-	wg.Wait()
-	return peak.Load()
-}
-
 // TestMemoryBounded round-trips a 100 MiB artifact and checks that the
 // heap (kvtest's included; it keeps values in files) never grows by more
 // than twice the part size.
@@ -76,11 +43,11 @@ func TestMemoryBounded(t *testing.T) {
 			srv := kvtest.Start(t, nil)
 			s := open(t, srv, kvstore.Config{PartSize: partSize})
 			ctx := context.Background()
-			putPeak := peakHeap(func() {
+			putPeak := heappeak.Measure(func() {
 				require.NoError(t, s.Put(ctx, "team/huge", &patternReader{left: size}, size, storage.Metadata{}))
 			})
 			var n int64
-			getPeak := peakHeap(func() {
+			getPeak := heappeak.Measure(func() {
 				rc, _, err := s.Get(ctx, "team/huge")
 				require.NoError(t, err)
 				defer rc.Close()

@@ -3,60 +3,15 @@ package s3store_test
 import (
 	"context"
 	"io"
-	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/turbocache/turbocache/internal/heappeak"
 	"github.com/turbocache/turbocache/internal/s3test"
 	"github.com/turbocache/turbocache/s3store"
 	"github.com/turbocache/turbocache/storage"
 )
-
-// heapPeak samples the heap while fn runs and returns how far it grew
-// above where it was before. A low GC percentage keeps garbage from
-// hiding what is live.
-func heapPeak(t *testing.T, fn func()) uint64 {
-	t.Helper()
-	defer debug.SetGCPercent(debug.SetGCPercent(5))
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	read := func() uint64 {
-		metrics.Read(sample)
-		return sample[0].Value.Uint64()
-	}
-	runtime.GC()
-	base := read()
-	var (
-		peak uint64
-		done = make(chan struct{})
-		wg   sync.WaitGroup
-	)
-	wg.Go(func() {
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			if v := read(); v > peak {
-				peak = v
-			}
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-			}
-		}
-	})
-	fn()
-	close(done)
-	wg.Wait()
-	if peak < base {
-		return 0
-	}
-	return peak - base
-}
 
 // TestStreamingMemory puts and gets a 200 MiB artifact and checks that the
 // heap grows by no more than the upload's part buffers plus a constant.
@@ -78,7 +33,7 @@ func TestStreamingMemory(t *testing.T) {
 			s := openStore(t, srv, s3store.Config{PartSize: partSize, Concurrency: concurrency, Checksum: s3store.ChecksumWhenSupported})
 			ctx := context.Background()
 
-			put := heapPeak(t, func() {
+			put := heappeak.Measure(func() {
 				require.NoError(t, s.Put(ctx, "team/big", &pattern{size: size}, size, storage.Metadata{}))
 			})
 			t.Logf("Put of %d MiB (parts of %d MiB, %d at a time): heap grew by %.1f MiB; bound %.1f MiB",
@@ -86,7 +41,7 @@ func TestStreamingMemory(t *testing.T) {
 			require.Less(t, put, uint64(bound), "heap growth during Put")
 
 			var n int64
-			get := heapPeak(t, func() {
+			get := heappeak.Measure(func() {
 				rc, _, err := s.Get(ctx, "team/big")
 				require.NoError(t, err)
 				n, err = io.Copy(io.Discard, rc)
