@@ -32,12 +32,28 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, md
 }
 
 func (s *Store) put(ctx context.Context, key string, r io.Reader, size int64, md storage.Metadata) error {
-	if err := ctx.Err(); err != nil {
+	tmp, err := s.writeTemp(ctx, key, r, size, md)
+	if err != nil {
 		return err
+	}
+	if err := s.root.Rename(tmp, key); err != nil {
+		s.root.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// writeTemp writes the artifact's file, header and bytes, to a new
+// temporary file beside key's file, syncs and closes it, and returns its
+// name. The caller moves it into place or removes it. On error nothing is
+// left behind.
+func (s *Store) writeTemp(ctx context.Context, key string, r io.Reader, size int64, md storage.Metadata) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
 	}
 	header, err := encodeHeader(md)
 	if err != nil {
-		return err
+		return "", err
 	}
 	tmp, f, err := s.createTemp(key)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -45,17 +61,17 @@ func (s *Store) put(ctx context.Context, key string, r io.Reader, size int64, md
 		// now, sparing every later Put the system calls of MkdirAll.
 		if dir := path.Dir(key); dir != "." {
 			if err := s.root.MkdirAll(dir, s.dirMode); err != nil {
-				return err
+				return "", err
 			}
 			tmp, f, err = s.createTemp(key)
 		}
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
-	committed := false
+	written := false
 	defer func() {
-		if !committed {
+		if !written {
 			f.Close()
 			s.root.Remove(tmp)
 		}
@@ -70,37 +86,34 @@ func (s *Store) put(ctx context.Context, key string, r io.Reader, size int64, md
 	m, err := io.ReadFull(src, buf[n:])
 	whole := err == io.EOF || err == io.ErrUnexpectedEOF
 	if err != nil && !whole {
-		return err
+		return "", err
 	}
 	dst := newWriteback(f)
 	if _, err := dst.Write(buf[:n+m]); err != nil {
-		return err
+		return "", err
 	}
 	if !whole {
 		if _, err := io.CopyBuffer(dst, src, buf[:]); err != nil {
-			return err
+			return "", err
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return "", err
 	}
 	if err := f.Sync(); err != nil {
-		return err
+		return "", err
 	}
 	if err := f.Close(); err != nil {
-		return err
+		return "", err // the deferred Close fails harmlessly
 	}
 	if s.now != nil {
 		t := s.now()
 		if err := s.root.Chtimes(tmp, t, t); err != nil {
-			return err
+			return "", err
 		}
 	}
-	if err := s.root.Rename(tmp, key); err != nil {
-		return err
-	}
-	committed = true
-	return nil
+	written = true
+	return tmp, nil
 }
 
 // createTemp creates a new temporary file beside key's file. Its name holds
