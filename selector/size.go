@@ -80,4 +80,3 @@ func ParseSize(v string) (int64, error) {
 	}
 	return n << shift, nil
 }
-
