@@ -48,7 +48,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 	}
 	store := m.Store(sel.Store)
 
-	auth, err := authenticator(cfg)
+	auth, err := serverAuth(cfg, logger)
 	if err != nil {
 		return err
 	}
