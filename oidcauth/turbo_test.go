@@ -8,7 +8,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"github.com/turbocache/turbocache/httpapi"
@@ -72,6 +74,44 @@ repository_owner=acme                      ro  web
 		repo.Run(t, ro).RequireFullRemoteHit(t, store.hashes())
 	})
 	require.Zero(t, count("GET 401")+count("PUT 401")+count("POST 401"), "refused tokens: %v", answers)
+
+	t.Run("expired token", func(t *testing.T) {
+		repo := turbotest.NewRepo(t, nil)
+		expired := is.Token(t, audience, map[string]any{"repository_owner": "acme", "ref": "refs/heads/main",
+			"iat": time.Now().Add(-time.Hour).Unix(), "nbf": nil, "exp": time.Now().Add(-time.Minute).Unix()})
+		before, refused := len(store.hashes()), count("GET 401")+count("POST 401")
+		res := repo.Run(t, turbotest.RunOptions{API: srv.URL, Team: "web", Env: []string{"TURBO_TOKEN=" + expired}})
+		res.RequireAllMisses(t) // the build itself succeeds
+		require.Len(t, store.hashes(), before, "an expired token uploaded")
+		require.Greater(t, count("GET 401")+count("POST 401"), refused, "turbo never asked: %v", answers)
+		t.Logf("turbo with an expired token:\n%s", res.Output)
+	})
+
+	t.Run("issuer down", func(t *testing.T) {
+		down := oidctest.Start(t)
+		tok := down.Token(t, audience, map[string]any{"repository_owner": "acme", "ref": "refs/heads/main"})
+		down.Close()
+		auth, err := oidcauth.New(&oidcauth.Config{Issuer: down.URL, Audience: audience, Rules: mustRules(t, rulesText)})
+		require.NoError(t, err)
+		h, err := httpapi.New(store, &httpapi.Options{Auth: auth})
+		require.NoError(t, err)
+		var unavailable atomic.Int64
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+			h.ServeHTTP(rec, r)
+			if rec.status == http.StatusServiceUnavailable {
+				unavailable.Add(1)
+			}
+		}))
+		defer srv.Close()
+		repo := turbotest.NewRepo(t, nil)
+		before := len(store.hashes())
+		res := repo.Run(t, turbotest.RunOptions{API: srv.URL, Team: "web", Env: []string{"TURBO_TOKEN=" + tok}})
+		res.RequireAllMisses(t) // the build itself succeeds
+		require.Len(t, store.hashes(), before)
+		require.Positive(t, unavailable.Load(), "no request was answered 503")
+		t.Logf("turbo while the issuer is down:\n%s", res.Output)
+	})
 }
 
 // putRecorder is a Store that remembers the duration of every upload.
