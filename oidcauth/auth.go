@@ -166,8 +166,7 @@ func (a *Authenticator) verdict(ctx context.Context, tok string) (verdict, error
 	} else {
 		rule := &a.rules[v.rule]
 		a.log.LogAttrs(ctx, slog.LevelInfo, "oidcauth: token verified",
-			slog.String("rule", rule.name(v.rule)), slog.String("access", rule.Access.String()),
-			slog.Time("expires", expiry))
+			slog.String("rule", rule.name(v.rule)), slog.String("access", rule.Access.String()))
 	}
 	a.cache.put(digest, v, a.now())
 	return v, nil

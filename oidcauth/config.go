@@ -72,14 +72,18 @@ type Config struct {
 	// cache.
 	CacheSize int
 
-	// HTTPClient fetches the discovery document and the key set. Nil means
-	// a client with a DefaultTimeout timeout. Responses are bounded to
+	// HTTPClient fetches the discovery document and the key set: its
+	// Transport, CheckRedirect, Jar and Timeout are used. Nil, or a zero
+	// Timeout, means a DefaultTimeout timeout. Responses are bounded to
 	// 1 MiB, and redirects must keep to https (or loopback http).
 	HTTPClient *http.Client
 
 	// Fallback, when set, authenticates the requests whose bearer token is
 	// not a JWT (such as an httpapi.TokenAuth of static tokens), so that
-	// both kinds of token work at once. Nil refuses them with 401.
+	// both kinds of token work at once. Nil refuses them with 401. A token
+	// is taken for a JWT when it has three dot-separated parts, the first
+	// a base64url-encoded JSON object; such a token never reaches Fallback,
+	// valid or not.
 	Fallback httpapi.Authenticator
 
 	// Logger receives which rule granted what (by rule line, never a token

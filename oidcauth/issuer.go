@@ -31,7 +31,10 @@ func newIssuer(issuerURL string, base *http.Client, interval time.Duration, now 
 	client := &http.Client{Timeout: DefaultTimeout}
 	next := http.DefaultTransport
 	if base != nil {
-		client.Timeout, client.CheckRedirect, client.Jar = base.Timeout, base.CheckRedirect, base.Jar
+		client.CheckRedirect, client.Jar = base.CheckRedirect, base.Jar
+		if base.Timeout > 0 {
+			client.Timeout = base.Timeout
+		}
 		if base.Transport != nil {
 			next = base.Transport
 		}

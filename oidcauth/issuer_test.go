@@ -1,7 +1,11 @@
 package oidcauth_test
 
 import (
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -147,4 +151,66 @@ func TestVerifiedTokenCache(t *testing.T) {
 	// Until the token expires (and the skew after it).
 	clk.Add(2 * time.Minute)
 	assert.Equal(t, http.StatusUnauthorized, send(h, "GET", "web", tok).Code)
+}
+
+// recordingTransport remembers the URLs requested through it.
+type recordingTransport struct {
+	mu   sync.Mutex
+	urls []string
+}
+
+func (rt *recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rt.mu.Lock()
+	rt.urls = append(rt.urls, r.URL.String())
+	rt.mu.Unlock()
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestBadIssuerDocuments serves wrong discovery documents and key sets: a
+// token that cannot be checked for them is a 503, never a pass or a 500.
+func TestBadIssuerDocuments(t *testing.T) {
+	is := oidctest.Start(t) // only for its keys and tokens
+	for _, tc := range []struct {
+		name      string
+		discovery func(url string) string
+		keys      string
+	}{
+		{"issuer mismatch", func(string) string {
+			return `{"issuer":"https://elsewhere.example.com","jwks_uri":"https://elsewhere.example.com/keys"}`
+		}, ""},
+		{"no jwks_uri", func(url string) string { return `{"issuer":"` + url + `"}` }, ""},
+		{"plain http jwks_uri", func(url string) string { return `{"issuer":"` + url + `","jwks_uri":"http://keys.example.com/keys"}` }, ""},
+		{"not JSON", func(string) string { return `<html>` }, ""},
+		{"too large", func(url string) string {
+			return `{"issuer":"` + url + `","jwks_uri":"` + url + `/keys","x":"` + strings.Repeat("x", 1<<20) + `"}`
+		}, ""},
+		{"key set not JSON", func(url string) string { return `{"issuer":"` + url + `","jwks_uri":"` + url + `/keys"}` }, `<html>`},
+		{"key set without keys", func(url string) string { return `{"issuer":"` + url + `","jwks_uri":"` + url + `/keys"}` }, `{"other":[]}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var srv *httptest.Server
+			srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/keys" {
+					_, _ = io.WriteString(w, tc.keys)
+					return
+				}
+				_, _ = io.WriteString(w, tc.discovery(srv.URL))
+			}))
+			defer srv.Close()
+			rt := &recordingTransport{}
+			a, err := oidcauth.New(&oidcauth.Config{Issuer: srv.URL, Audience: audience, Rules: mustRules(t, rulesText),
+				HTTPClient: &http.Client{Transport: rt}})
+			require.NoError(t, err)
+			claims := is.Claims(audience, mainClaims)
+			claims["iss"] = srv.URL
+			w := send(newHandler(t, a), "GET", "web", oidctest.Sign(t, is.RSA, claims))
+			assert.Equal(t, http.StatusServiceUnavailable, w.Code, w.Body.String())
+			rt.mu.Lock()
+			defer rt.mu.Unlock()
+			require.NotEmpty(t, rt.urls, "the configured client was not used")
+			for _, u := range rt.urls {
+				assert.True(t, strings.HasPrefix(u, srv.URL), "requested %s", u)
+			}
+		})
+	}
 }
