@@ -66,3 +66,41 @@ func BenchmarkAuthenticatedGet(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAuthenticate measures the authenticators alone, without the
+// handler and the store.
+func BenchmarkAuthenticate(b *testing.B) {
+	is := oidctest.Start(b)
+	static, err := httpapi.NewTokenAuth(httpapi.Token{Name: "ci", Secret: "static-token-for-the-benchmark"})
+	require.NoError(b, err)
+	jwtAuth := func(cacheSize int) httpapi.Authenticator {
+		a, err := oidcauth.New(&oidcauth.Config{Issuer: is.URL, Audience: audience, Rules: mustRules(b, rulesText),
+			CacheSize: cacheSize, Fallback: static})
+		require.NoError(b, err)
+		return a
+	}
+	rsa := is.Token(b, audience, map[string]any{"repository_owner": "acme", "ref": "refs/heads/main"})
+	for _, bc := range []struct {
+		name  string
+		auth  httpapi.Authenticator
+		token string
+	}{
+		{"static", static, "static-token-for-the-benchmark"},
+		{"JWT RS256 verified each time", jwtAuth(-1), rsa},
+		{"JWT RS256 remembered", jwtAuth(0), rsa},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			req := httptest.NewRequest("GET", "/v8/artifacts/"+hash+"?slug=web", nil)
+			req.Header.Set("Authorization", "Bearer "+bc.token)
+			if _, err := bc.auth.Authenticate(req, "web"); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := bc.auth.Authenticate(req, "web"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
