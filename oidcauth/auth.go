@@ -72,7 +72,7 @@ func New(cfg *Config) (*Authenticator, error) {
 	}
 	algs := cfg.Algorithms
 	if len(algs) == 0 {
-		algs = DefaultAlgorithms
+		algs = asymmetric
 	}
 	if err := checkAlgorithms(algs); err != nil {
 		return nil, fmt.Errorf("oidcauth: %w", err)

@@ -27,9 +27,10 @@ const (
 	DefaultTimeout = 10 * time.Second
 )
 
-// DefaultAlgorithms are the signature algorithms accepted when
-// Config.Algorithms is empty: every asymmetric one go-jose implements.
-var DefaultAlgorithms = []string{"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"}
+// asymmetric are the signature algorithms accepted when Config.Algorithms
+// is empty, and the only ones it may name: every asymmetric one go-jose
+// implements.
+var asymmetric = []string{"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"}
 
 // Config configures an [Authenticator]. Issuer, Audience and Rules are
 // required; every other zero field means its default.
@@ -49,10 +50,11 @@ type Config struct {
 	// decides. A valid token that matches no rule is refused with 403.
 	Rules []Rule
 
-	// Algorithms are the signature algorithms accepted. Empty means
-	// DefaultAlgorithms. Only asymmetric algorithms are allowed: "none" and
-	// the HMAC ones (HS256...) are refused, since an HMAC key would be the
-	// issuer's public key.
+	// Algorithms are the signature algorithms accepted. Empty means every
+	// asymmetric one: RS256, RS384, RS512, ES256, ES384, ES512, PS256,
+	// PS384, PS512 and EdDSA; only these may be named. "none" and the HMAC
+	// ones (HS256...) are refused, since an HMAC key would be the issuer's
+	// public key.
 	Algorithms []string
 
 	// ClockSkew is the leeway for exp, nbf and iat. Zero means
@@ -128,11 +130,11 @@ func checkAlgorithms(algs []string) error {
 	}
 	for _, a := range algs {
 		ok := false
-		for _, d := range DefaultAlgorithms {
+		for _, d := range asymmetric {
 			ok = ok || a == d
 		}
 		if !ok {
-			return fmt.Errorf("algorithm %q is not an asymmetric signature algorithm (want one of %v)", a, DefaultAlgorithms)
+			return fmt.Errorf("algorithm %q is not an asymmetric signature algorithm (want one of %v)", a, asymmetric)
 		}
 	}
 	return nil
