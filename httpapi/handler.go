@@ -229,6 +229,11 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request, need Access,
 	case errors.Is(err, ErrForbidden):
 		writeError(w, http.StatusForbidden, codeForbidden, err.Error())
 		return "", false
+	case errors.Is(err, ErrUnavailable):
+		h.log.LogAttrs(r.Context(), slog.LevelWarn, "httpapi: authentication unavailable",
+			slog.String("team", team), slog.String("method", r.Method), slog.Any("err", err))
+		writeError(w, http.StatusServiceUnavailable, codeUnavailable, "authentication is unavailable for now; retry later")
+		return "", false
 	case err != nil:
 		h.fail(w, r, "authenticate", team, "", err)
 		return "", false

@@ -35,6 +35,10 @@ type config struct {
 	TokenFile      string
 	TokenGenerated bool
 
+	// OIDC accepts JWTs from an OIDC issuer beside the tokens
+	// (OIDC_ISSUER, OIDC_AUDIENCE, OIDC_RULES; see oidc.go).
+	OIDC oidcConfig
+
 	// MaxArtifactSize bounds uploads (MAX_ARTIFACT_SIZE, default 2GiB;
 	// 0 means no limit).
 	MaxArtifactSize int64
@@ -121,6 +125,7 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	if len(cfg.Tokens) == 0 && len(cfg.ReadOnlyTokens) == 0 && cfg.TokenFile == "" {
 		cfg.Tokens, cfg.TokenGenerated = []string{rand.Text()}, true
 	}
+	errs = append(errs, loadOIDC(&cfg, env)) // last: an issuer needs no generated token
 	return cfg, errors.Join(errs...)
 }
 

@@ -53,7 +53,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 		reg.MustRegister(metrics.UsageCollector(u))
 	}
 
-	auth, err := authenticator(cfg)
+	auth, err := serverAuth(cfg, logger)
 	if err != nil {
 		return err
 	}
