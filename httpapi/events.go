@@ -96,20 +96,7 @@ func decodeEvents(body io.Reader) ([]Event, error) {
 	return events, nil
 }
 
-// decodeJSON decodes the request's body, at most limit bytes of one JSON
-// value, into v.
-func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("invalid JSON body: %w", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("invalid JSON body: more than one value")
-	}
-	return nil
-}
-
-// statusOf is the status for a body decodeJSON rejected.
+// statusOf is the status for a body that could not be decoded.
 func statusOf(err error) int {
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
