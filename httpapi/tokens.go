@@ -45,12 +45,14 @@ type tokenEntry struct {
 
 // NewTokenAuth returns a TokenAuth that accepts the given tokens. It fails if
 // a token sets both or neither of Secret and SHA256, if a digest is not 64
-// hex digits, or if a team name is invalid.
+// hex digits, if a team name is invalid, or if two tokens are the same
+// (compared by digest, so a Secret and the SHA256 of it are the same).
 func NewTokenAuth(tokens ...Token) (*TokenAuth, error) {
 	if len(tokens) == 0 {
 		return nil, errors.New("httpapi: token auth: no tokens")
 	}
 	a := &TokenAuth{tokens: make([]tokenEntry, 0, len(tokens))}
+	seen := make(map[[sha256.Size]byte]string, len(tokens))
 	for i, t := range tokens {
 		label := t.Name
 		if label == "" {
@@ -76,6 +78,12 @@ func NewTokenAuth(tokens ...Token) (*TokenAuth, error) {
 				return nil, fmt.Errorf("httpapi: token %s: %w", label, err)
 			}
 		}
+		// Only one entry could match the token: which one would be an
+		// accident of order, and its access a surprise.
+		if first, dup := seen[e.digest]; dup {
+			return nil, fmt.Errorf("httpapi: tokens %s and %s are the same token", first, label)
+		}
+		seen[e.digest] = label
 		a.tokens = append(a.tokens, e)
 	}
 	return a, nil
