@@ -90,7 +90,7 @@ func New(store storage.Store, opts *Options) (*Handler, error) {
 	h := &Handler{
 		store:     store,
 		auth:      opts.Auth,
-		team:      opts.DefaultTeam,
+		team:      CanonicalTeam(opts.DefaultTeam),
 		maxSize:   opts.MaxArtifactSize,
 		maxHashes: opts.MaxQueryHashes,
 		status:    opts.Status,

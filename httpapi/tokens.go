@@ -26,6 +26,7 @@ type Token struct {
 	// ReadOnly tokens may download but not upload artifacts.
 	ReadOnly bool
 	// Teams, when not empty, are the only teams the token may access.
+	// Case does not matter (see CanonicalTeam).
 	Teams []string
 }
 
@@ -58,7 +59,7 @@ func NewTokenAuth(tokens ...Token) (*TokenAuth, error) {
 		if label == "" {
 			label = fmt.Sprintf("#%d", i+1)
 		}
-		e := tokenEntry{name: label, readOnly: t.ReadOnly, teams: slices.Clone(t.Teams)}
+		e := tokenEntry{name: label, readOnly: t.ReadOnly}
 		switch {
 		case t.Secret != "" && t.SHA256 != "":
 			return nil, fmt.Errorf("httpapi: token %s: both Secret and SHA256 are set", label)
@@ -73,10 +74,11 @@ func NewTokenAuth(tokens ...Token) (*TokenAuth, error) {
 		default:
 			return nil, fmt.Errorf("httpapi: token %s: neither Secret nor SHA256 is set", label)
 		}
-		for _, team := range e.teams {
+		for _, team := range t.Teams {
 			if err := ValidTeam(team); err != nil {
 				return nil, fmt.Errorf("httpapi: token %s: %w", label, err)
 			}
+			e.teams = append(e.teams, CanonicalTeam(team))
 		}
 		// Only one entry could match the token: which one would be an
 		// accident of order, and its access a surprise.
@@ -109,7 +111,7 @@ func (a *TokenAuth) Authenticate(r *http.Request, team string) (Access, error) {
 		return NoAccess, fmt.Errorf("%w: unknown token", ErrUnauthenticated)
 	}
 	e := &a.tokens[match]
-	if team != "" && len(e.teams) > 0 && !slices.Contains(e.teams, team) {
+	if team != "" && len(e.teams) > 0 && !slices.Contains(e.teams, CanonicalTeam(team)) {
 		return NoAccess, fmt.Errorf("%w: token %s may not access team %q", ErrForbidden, e.name, team)
 	}
 	if e.readOnly {
