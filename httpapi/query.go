@@ -45,6 +45,7 @@ func newQueryError(msg string) *queryError {
 var (
 	errLookupFailed = newQueryError("looking up the artifact failed on the server")
 	errThrottled    = newQueryError("not looked up: the store is throttling requests; try again later")
+	errSkipped      = newQueryError("not looked up: the store failed on another hash of this query")
 )
 
 // query serves POST /v8/artifacts, the batch query of turbo run --dry: it
@@ -74,15 +75,17 @@ func (h *Handler) query(w http.ResponseWriter, r *http.Request) {
 
 // statAll looks up every hash of team, a few at a time and within the
 // handler's limit on concurrent lookups, and returns, for each, an
-// *artifactInfo, a *queryError, or nil for a miss. Once the store reports
-// that the backend is throttling, no further lookup is started and the
-// hashes left are answered with an error: a dry run's display is not worth
-// prolonging the throttling that the uploads and downloads also suffer.
+// *artifactInfo, a *queryError, or nil for a miss. Once a lookup fails
+// (after the store's retries) or the store reports that the backend is
+// throttling (at once, without retries), no further lookup is started and
+// the hashes left are answered with an error: a dry run's display is not
+// worth prolonging the throttling or the outage that uploads and downloads
+// also suffer.
 func (h *Handler) statAll(ctx context.Context, team string, hashes []string) []any {
 	answers := make([]any, len(hashes))
 	ctx = storage.WithoutThrottledRetries(ctx)
 	var (
-		throttled       atomic.Bool
+		stop            atomic.Pointer[queryError] // the answer for hashes not looked up
 		failed, skipped atomic.Int64
 		firstErr        error
 		once            sync.Once
@@ -92,8 +95,8 @@ func (h *Handler) statAll(ctx context.Context, team string, hashes []string) []a
 	for range min(queryWorkers, len(hashes)) {
 		wg.Go(func() {
 			for i := range next {
-				if throttled.Load() {
-					answers[i] = errThrottled
+				if skip := stop.Load(); skip != nil {
+					answers[i] = skip
 					skipped.Add(1)
 					continue
 				}
@@ -110,7 +113,9 @@ func (h *Handler) statAll(ctx context.Context, team string, hashes []string) []a
 					failed.Add(1)
 					once.Do(func() { firstErr = err })
 					if errors.Is(err, storage.ErrThrottled) {
-						throttled.Store(true)
+						stop.Store(errThrottled)
+					} else {
+						stop.CompareAndSwap(nil, errSkipped)
 					}
 				}
 			}
