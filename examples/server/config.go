@@ -54,6 +54,12 @@ type config struct {
 	// SweepInterval is how often expired artifacts are deleted from stores
 	// without a time to live of their own (SWEEP_INTERVAL, default 1h).
 	SweepInterval time.Duration
+
+	// Hardening: AllowShortTokens accepts tokens shorter than minTokenLen
+	// (ALLOW_SHORT_TOKENS=true); MetricsToken, when set, is the bearer
+	// token GET /metrics requires (METRICS_TOKEN).
+	AllowShortTokens bool
+	MetricsToken     string
 }
 
 // Defaults of the variables.
@@ -120,6 +126,16 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 			}
 			*d.dst = t
 		}
+	}
+
+	if v := env("ALLOW_SHORT_TOKENS"); v != "" {
+		if cfg.AllowShortTokens, err = strconv.ParseBool(v); err != nil {
+			errs = append(errs, fmt.Errorf("ALLOW_SHORT_TOKENS=%q is neither true nor false", v))
+		}
+	}
+	cfg.MetricsToken = env("METRICS_TOKEN")
+	if n := len(cfg.MetricsToken); n > 0 && n < minTokenLen && !cfg.AllowShortTokens {
+		errs = append(errs, fmt.Errorf("METRICS_TOKEN is %d characters long, shorter than %d: use a longer token, or set ALLOW_SHORT_TOKENS=true", n, minTokenLen))
 	}
 
 	if len(cfg.Tokens) == 0 && len(cfg.ReadOnlyTokens) == 0 && cfg.TokenFile == "" {
