@@ -50,6 +50,10 @@ type config struct {
 	// SweepInterval is how often expired artifacts are deleted from stores
 	// without a time to live of their own (SWEEP_INTERVAL, default 1h).
 	SweepInterval time.Duration
+
+	// Nx configures Nx's protocol (SERVE_NX, NX_TEAM, NX_ON_STORE_FAILURE;
+	// see nx.go).
+	Nx nxConfig
 }
 
 // Defaults of the variables.
@@ -117,6 +121,9 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 			*d.dst = t
 		}
 	}
+
+	nx, nxErrs := loadNxConfig(env)
+	cfg.Nx, errs = nx, append(errs, nxErrs...)
 
 	if len(cfg.Tokens) == 0 && len(cfg.ReadOnlyTokens) == 0 && cfg.TokenFile == "" {
 		cfg.Tokens, cfg.TokenGenerated = []string{rand.Text()}, true

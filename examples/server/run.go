@@ -63,6 +63,9 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/v8/", m.Handler(cache))
+	if err := mountNx(mux, cfg, store, auth, logger, m); err != nil {
+		return err
+	}
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(store, logger))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
@@ -82,6 +85,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 	if cfg.TokenGenerated {
 		fmt.Fprintf(stdout, "No TURBO_TOKEN set; this run accepts the token %s\n", cfg.Tokens[0])
 		fmt.Fprintf(stdout, "Use the cache with:\n\n  turbo run build --api=%s --token=%s --team=my-team\n\n", url, cfg.Tokens[0])
+		nxBanner(stdout, cfg, url, cfg.Tokens[0])
 	}
 
 	sweepCtx, stopSweep := context.WithCancel(ctx)
