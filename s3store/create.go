@@ -22,7 +22,10 @@ import (
 // exists, and 409 ConditionalRequestConflict when another conditional write
 // of the key is in flight; both are reported as storage.ErrExists. In the
 // second case the other write may still fail, leaving no object: a caller
-// that must store something can retry.
+// that must store something can retry. An upload that fails in transit
+// while an object is stored under key is reported as storage.ErrExists too:
+// servers that refuse before reading the whole body close the connection
+// under it.
 func (s *Store) Create(ctx context.Context, key string, r io.Reader, size int64, md storage.Metadata) error {
 	if err := storage.ValidKey(key); err != nil {
 		return err
@@ -42,10 +45,29 @@ func (s *Store) Create(ctx context.Context, key string, r io.Reader, size int64,
 	switch {
 	case err == nil:
 		return nil
-	case isExists(err):
+	case isExists(err) || ctx.Err() == nil && !isAPIError(err) && s.exists(ctx, key):
+		// Servers check If-None-Match before reading the body too
+		// (versitygw does): the refusal then often reaches the client as
+		// a connection closed under the upload, not as a 412. When the
+		// upload failed in transit and an object is there, it is whole
+		// and was stored first; rarely it is this very upload, whose
+		// answer was lost, which a caller may take as "exists" too.
 		return fmt.Errorf("s3store: create %q in bucket %q: %w: %w", key, s.bucket, storage.ErrExists, err)
 	}
 	return fmt.Errorf("s3store: create %q in bucket %q: %w", key, s.bucket, err)
+}
+
+// exists reports whether an object is stored under key.
+func (s *Store) exists(ctx context.Context, key string) bool {
+	_, err := s.Stat(ctx, key)
+	return err == nil
+}
+
+// isAPIError reports whether err holds an answer of the S3 server, rather
+// than a failure to reach it or to send the request.
+func isAPIError(err error) bool {
+	var apiErr smithy.APIError
+	return errors.As(err, &apiErr)
 }
 
 // isExists reports whether err is S3's refusal of a write with
