@@ -16,6 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/turbocache/turbocache/httpapi"
 	"github.com/turbocache/turbocache/internal/syncbuf"
+	"github.com/turbocache/turbocache/kvstore"
+	"github.com/turbocache/turbocache/kvstore/kvtest"
 	"github.com/turbocache/turbocache/nxapi"
 	"github.com/turbocache/turbocache/storage"
 	"github.com/turbocache/turbocache/storage/fsstore"
@@ -23,7 +25,8 @@ import (
 )
 
 // stores are the stores the protocol tests run against: with Create done by
-// the store (memstore, fsstore) and by the handler's fallback (plain).
+// the store (memstore, fsstore, s3store on versitygw) and by the handler's
+// fallback (plain, kvstore).
 func stores() []struct {
 	name string
 	open func(t *testing.T) storage.Store
@@ -40,6 +43,16 @@ func stores() []struct {
 			return s
 		}},
 		{"withoutCreator", func(t *testing.T) storage.Store { return plain{memstore.New(nil)} }},
+		{"versitygw", func(t *testing.T) storage.Store { return nxBackends()[1].open(t) }},
+		// Workers KV has no conditional write: the handler's fallback.
+		{"kvstore", func(t *testing.T) storage.Store {
+			srv := kvtest.Start(t, nil)
+			s, err := kvstore.Open(kvstore.Config{
+				AccountID: srv.AccountID, NamespaceID: srv.NamespaceID, APIToken: srv.Token, BaseURL: srv.URL,
+			})
+			require.NoError(t, err)
+			return s
+		}},
 	}
 }
 
