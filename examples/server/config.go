@@ -60,6 +60,9 @@ type config struct {
 	// token GET /metrics requires (METRICS_TOKEN).
 	AllowShortTokens bool
 	MetricsToken     string
+	// Nx configures Nx's protocol (SERVE_NX, NX_TEAM, NX_ON_STORE_FAILURE;
+	// see nx.go).
+	Nx nxConfig
 }
 
 // Defaults of the variables.
@@ -137,6 +140,8 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	if n := len(cfg.MetricsToken); n > 0 && n < minTokenLen && !cfg.AllowShortTokens {
 		errs = append(errs, fmt.Errorf("METRICS_TOKEN is %d characters long, shorter than %d: use a longer token, or set ALLOW_SHORT_TOKENS=true", n, minTokenLen))
 	}
+	nx, nxErrs := loadNxConfig(env)
+	cfg.Nx, errs = nx, append(errs, nxErrs...)
 
 	if len(cfg.Tokens) == 0 && len(cfg.ReadOnlyTokens) == 0 && cfg.TokenFile == "" {
 		cfg.Tokens, cfg.TokenGenerated = []string{rand.Text()}, true

@@ -71,6 +71,9 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/v8/", m.Handler(cache))
+	if err := mountNx(mux, cfg, store, auth, logger, m); err != nil {
+		return err
+	}
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(store, logger))
 	mux.Handle("GET /metrics", requireToken(cfg.MetricsToken, promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
