@@ -79,11 +79,12 @@
 // artifact from the queue (stopping its upload), the remote and the local
 // store, in that order, and reports every failure. List is the remote's
 // listing (an error wrapping [storage.ErrNoLister] when the remote cannot
-// list), with the uploads still queued added. Info.Created is that of the
-// copy that answers: a local copy's is when it was copied, so Stat may
-// report a later time than List; [storage.Sweep] checks with Stat before it
-// deletes, so a local copy younger than the cutoff keeps the artifact for
-// that long.
+// list), with the uploads still queued added. Info.Created is the
+// artifact's own: the Put's for an artifact stored through the tier, the
+// remote's for one filled from it. Over an fsstore the tier sets a local
+// copy's file time to it, so that Stat and List agree and an expiry sweep
+// sees the artifact's true age; over another local store a copy reports
+// when it was made.
 //
 // # Processes
 //
