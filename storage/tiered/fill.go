@@ -87,11 +87,11 @@ func (s *Store) fetch(ctx context.Context, key string) (io.ReadCloser, storage.I
 		// A Put that stopped early stops reading: closing the pipe turns
 		// the caller's writes into immediate errors.
 		pr.CloseWithError(err)
-		t.filled <- err
 		if err != nil && !errors.Is(err, errStoppedEarly) {
 			s.log.Warn("tiered: filling the local store failed", "key", key, "err", err)
 		}
 		end(t.readErr(), err == nil)
+		t.filled <- err
 	}()
 	return t, info, nil
 }
@@ -128,6 +128,7 @@ type tee struct {
 	left   int64                 // bytes not read yet
 	filled chan error            // the local Put's result
 	err    atomic.Pointer[error] // the first failure of src, other than io.EOF
+	ended  bool // src returned io.EOF or an error
 	closed bool
 }
 
@@ -138,6 +139,9 @@ func (t *tee) Read(p []byte) (int, error) {
 		// A failed fill must not fail the caller's read: once the Put
 		// has stopped, writes fail at once and are ignored.
 		_, _ = t.pw.Write(p[:n])
+	}
+	if err != nil {
+		t.ended = true
 	}
 	switch {
 	case err == io.EOF:
@@ -166,7 +170,7 @@ func (t *tee) Close() error {
 		return nil
 	}
 	t.closed = true
-	if t.left <= 0 || t.readErr() != nil {
+	if t.left <= 0 || t.ended {
 		// Callers that know the size, like io.CopyN, stop before
 		// reading EOF: every byte read is enough.
 		t.pw.Close()
