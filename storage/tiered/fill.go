@@ -128,7 +128,7 @@ type tee struct {
 	left   int64                 // bytes not read yet
 	filled chan error            // the local Put's result
 	err    atomic.Pointer[error] // the first failure of src, other than io.EOF
-	ended  bool // src returned io.EOF or an error
+	ended  bool                  // src returned io.EOF or an error
 	closed bool
 }
 
