@@ -20,6 +20,9 @@ import (
 var s3servers s3test.Pool
 
 func TestMain(m *testing.M) {
+	if os.Getenv(envChild) != "" {
+		os.Exit(childMain())
+	}
 	code := m.Run()
 	s3servers.Close()
 	os.Exit(code)
