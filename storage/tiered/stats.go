@@ -1,6 +1,10 @@
 package tiered
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+
+	"github.com/turbocache/turbocache/storage"
+)
 
 // Stats counts what a Store has done since New. The metrics package, or
 // any other, can read it periodically.
@@ -37,4 +41,14 @@ func (s *Store) Stats() Stats {
 		Uploads: c.uploads.Load(), UploadFailures: c.uploadFailures.Load(),
 		Queued: n, QueuedBytes: bytes,
 	}
+}
+
+// Usage reports the local store's usage when it is a
+// [storage.UsageReporter] (a bounded fsstore), and zero otherwise. The
+// queue directory is not counted: it is bounded by Options.MaxQueueBytes.
+func (s *Store) Usage() storage.Usage {
+	if u, ok := s.local.(storage.UsageReporter); ok {
+		return u.Usage()
+	}
+	return storage.Usage{}
 }

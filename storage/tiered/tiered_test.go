@@ -43,7 +43,7 @@ func newTier(t testing.TB, remote storage.Store, opts *tiered.Options) *tier {
 	dir := t.TempDir()
 	tr := &tier{localDir: filepath.Join(dir, "artifacts"), queueDir: filepath.Join(dir, "uploads")}
 	var err error
-	tr.local, err = fsstore.Open(tr.localDir, nil)
+	tr.local, err = fsstore.Open(tr.localDir, &fsstore.Options{MaxSize: 512 << 20})
 	require.NoError(t, err)
 	t.Cleanup(func() { tr.local.Close() })
 	tr.Store = openTier(t, tr.local, remote, tr.queueDir, opts)
