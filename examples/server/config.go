@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/turbocache/turbocache/internal/bytesize"
 	"github.com/turbocache/turbocache/selector"
 )
 
@@ -143,23 +144,5 @@ func splitList(v string) []string {
 }
 
 // parseSize parses a byte count with an optional binary unit: 1048576,
-// 512KiB, 100MiB, 2GiB (K, M and G mean the same).
-func parseSize(v string) (int64, error) {
-	units := []struct {
-		suffix string
-		shift  uint
-	}{{"KiB", 10}, {"MiB", 20}, {"GiB", 30}, {"K", 10}, {"M", 20}, {"G", 30}}
-	shift := uint(0)
-	num := v
-	for _, u := range units {
-		if n, ok := strings.CutSuffix(v, u.suffix); ok {
-			num, shift = strings.TrimSpace(n), u.shift
-			break
-		}
-	}
-	n, err := strconv.ParseInt(num, 10, 64)
-	if err != nil || n < 0 || n > (1<<62)>>shift {
-		return 0, fmt.Errorf("%q is not a size such as 1073741824, 512MiB or 2GiB", v)
-	}
-	return n << shift, nil
-}
+// 512KiB, 100MiB, 2GiB, 1TiB (K, M, G and T mean the same).
+func parseSize(v string) (int64, error) { return bytesize.Parse(v) }
