@@ -24,6 +24,7 @@ import (
 	"github.com/turbocache/turbocache/s3store"
 	"github.com/turbocache/turbocache/storage"
 	"github.com/turbocache/turbocache/storage/fsstore"
+	"github.com/turbocache/turbocache/storage/tiered"
 )
 
 // Backend names a kind of store.
@@ -48,6 +49,10 @@ type Config struct {
 	// is configured.
 	Dir string
 
+	// LocalCache, when not nil, puts a local disk tier in front of the S3,
+	// KV or R2 store (LOCAL_CACHE_* variables).
+	LocalCache *LocalCache
+
 	// Expiration is the age after which artifacts expire; zero means never.
 	// KV applies it as the time to live of every write (unless KV.TTL is
 	// set); the other stores need a periodic [storage.Sweep], which
@@ -65,6 +70,12 @@ type Selected struct {
 	// NeedsSweep reports that artifacts expire only if storage.Sweep runs
 	// periodically (every backend but KV, when Expiration is set).
 	NeedsSweep bool
+
+	// Tier is the local tier in front of Store's backend, or nil; Store is
+	// then Tier. Close or Shutdown stops it.
+	Tier *tiered.Store
+
+	closers []func() error // what Close closes, in order
 }
 
 // Open opens the store of the highest-priority configured backend.
@@ -94,6 +105,15 @@ func Open(ctx context.Context, cfg *Config) (*Selected, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("selector: opening the %s store: %w", backend, err)
+	}
+	if c, ok := sel.Store.(interface{ Close() error }); ok {
+		sel.closers = append(sel.closers, c.Close)
+	}
+	if cfg.LocalCache != nil && backend != Dir {
+		if err := openTier(cfg.LocalCache, sel); err != nil {
+			sel.Close()
+			return nil, err
+		}
 	}
 	return sel, nil
 }
