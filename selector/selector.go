@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -49,6 +50,15 @@ type Config struct {
 	// is configured.
 	Dir string
 
+	// MaxSize bounds the bytes the local store's artifacts take
+	// (STORAGE_MAX_SIZE): the least recently used are evicted to make room.
+	// Zero means DefaultMaxSize of Dir; negative means no bound.
+	MaxSize int64
+
+	// Logger receives what the local store logs (entries of Dir that are
+	// not artifacts). Nil means no logging.
+	Logger *slog.Logger
+
 	// LocalCache, when not nil, puts a local disk tier in front of the S3,
 	// KV or R2 store (LOCAL_CACHE_* variables).
 	LocalCache *LocalCache
@@ -70,6 +80,9 @@ type Selected struct {
 	// NeedsSweep reports that artifacts expire only if storage.Sweep runs
 	// periodically (every backend but KV, when Expiration is set).
 	NeedsSweep bool
+	// MaxSize is the bound of the local store, in bytes; zero for none or
+	// for another backend.
+	MaxSize int64
 
 	// Tier is the local tier in front of Store's backend, or nil; Store is
 	// then Tier. Close or Shutdown stops it.
@@ -101,7 +114,12 @@ func Open(ctx context.Context, cfg *Config) (*Selected, error) {
 		if cfg.Dir == "" {
 			return nil, errors.New("selector: no backend is configured and Config.Dir is empty")
 		}
-		sel.Store, err = fsstore.Open(cfg.Dir, nil)
+		sel.MaxSize = cfg.MaxSize
+		if sel.MaxSize == 0 {
+			sel.MaxSize = DefaultMaxSize(cfg.Dir)
+		}
+		sel.MaxSize = max(sel.MaxSize, 0)
+		sel.Store, err = fsstore.Open(cfg.Dir, &fsstore.Options{MaxSize: sel.MaxSize, Logger: cfg.Logger})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("selector: opening the %s store: %w", backend, err)
@@ -110,7 +128,7 @@ func Open(ctx context.Context, cfg *Config) (*Selected, error) {
 		sel.closers = append(sel.closers, c.Close)
 	}
 	if cfg.LocalCache != nil && backend != Dir {
-		if err := openTier(cfg.LocalCache, sel); err != nil {
+		if err := openTier(cfg.LocalCache, sel, cfg.Logger); err != nil {
 			sel.Close()
 			return nil, err
 		}

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 
-	"github.com/turbocache/turbocache/internal/bytesize"
 	"github.com/turbocache/turbocache/storage/fsstore"
 	"github.com/turbocache/turbocache/storage/tiered"
 )
@@ -18,9 +18,10 @@ type LocalCache struct {
 	// Dir holds the tier: the cached artifacts in Dir/artifacts, bounded by
 	// MaxSize, and the uploads waiting for the remote in Dir/uploads.
 	Dir string
-	// MaxSize bounds the cached artifacts, in bytes; zero means no bound.
-	// Uploads waiting for the remote are not counted (see
-	// tiered.Options.MaxQueueBytes).
+	// MaxSize bounds the cached artifacts, in bytes, as Config.MaxSize
+	// bounds a local directory: zero means DefaultMaxSize of
+	// Dir/artifacts, negative means no bound. Uploads waiting for the
+	// remote are not counted (see tiered.Options.MaxQueueBytes).
 	MaxSize int64
 	// Write says when an upload is acknowledged: tiered.WriteBack (the
 	// default) or tiered.WriteThrough.
@@ -41,11 +42,15 @@ func localCacheFromEnv(env func(string) string) (*LocalCache, error) {
 	lc := &LocalCache{Dir: dir}
 	var errs []error
 	if size != "" {
-		n, err := bytesize.Parse(size)
-		if err != nil {
+		n, err := ParseSize(size)
+		switch {
+		case err != nil:
 			errs = append(errs, fmt.Errorf("LOCAL_CACHE_MAX_SIZE: %w", err))
+		case n == 0:
+			lc.MaxSize = -1 // explicitly unbounded
+		default:
+			lc.MaxSize = n
 		}
-		lc.MaxSize = n
 	}
 	switch write {
 	case "", "back":
@@ -59,14 +64,20 @@ func localCacheFromEnv(env func(string) string) (*LocalCache, error) {
 }
 
 // openTier puts the local tier of cfg in front of sel's store.
-func openTier(cfg *LocalCache, sel *Selected) error {
-	local, err := fsstore.Open(filepath.Join(cfg.Dir, "artifacts"), &fsstore.Options{MaxSize: cfg.MaxSize})
+func openTier(cfg *LocalCache, sel *Selected, logger *slog.Logger) error {
+	dir := filepath.Join(cfg.Dir, "artifacts")
+	maxSize := cfg.MaxSize
+	if maxSize == 0 {
+		maxSize = DefaultMaxSize(dir)
+	}
+	local, err := fsstore.Open(dir, &fsstore.Options{MaxSize: max(maxSize, 0), Logger: logger})
 	if err != nil {
 		return fmt.Errorf("selector: opening the local tier: %w", err)
 	}
 	tier, err := tiered.New(local, sel.Store, &tiered.Options{
 		QueueDir: filepath.Join(cfg.Dir, "uploads"),
 		Write:    cfg.Write,
+		Logger:   logger,
 	})
 	if err != nil {
 		local.Close()
@@ -74,7 +85,7 @@ func openTier(cfg *LocalCache, sel *Selected) error {
 	}
 	sel.closers = append(sel.closers, tier.Close, local.Close)
 	sel.Tier, sel.Store = tier, tier
-	sel.Reason += fmt.Sprintf("; local tier in %s (write-%s)", cfg.Dir, cfg.Write)
+	sel.Reason += fmt.Sprintf("; local tier in %s (write-%s, bound %d bytes)", cfg.Dir, cfg.Write, max(maxSize, 0))
 	return nil
 }
 

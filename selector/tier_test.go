@@ -31,6 +31,8 @@ func TestFromEnvLocalCache(t *testing.T) {
 			&selector.LocalCache{Dir: "/t", MaxSize: 50 << 30, Write: tiered.WriteThrough}, ""},
 		{"TiB and back", map[string]string{"LOCAL_CACHE_DIR": "/t", "LOCAL_CACHE_MAX_SIZE": "2TiB", "LOCAL_CACHE_WRITE": "back"},
 			&selector.LocalCache{Dir: "/t", MaxSize: 2 << 40, Write: tiered.WriteBack}, ""},
+		{"no bound", map[string]string{"LOCAL_CACHE_DIR": "/t", "LOCAL_CACHE_MAX_SIZE": "0"},
+			&selector.LocalCache{Dir: "/t", MaxSize: -1, Write: tiered.WriteBack}, ""},
 		{"bad size", map[string]string{"LOCAL_CACHE_DIR": "/t", "LOCAL_CACHE_MAX_SIZE": "lots"}, nil, `LOCAL_CACHE_MAX_SIZE: "lots" is not a size`},
 		{"bad mode", map[string]string{"LOCAL_CACHE_DIR": "/t", "LOCAL_CACHE_WRITE": "sideways"}, nil, `LOCAL_CACHE_WRITE="sideways" is neither back nor through`},
 		{"size without dir", map[string]string{"LOCAL_CACHE_MAX_SIZE": "1GiB"}, nil, "need LOCAL_CACHE_DIR"},
@@ -59,7 +61,7 @@ func TestOpenLocalCache(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, sel.Tier)
 	require.Same(t, sel.Tier, sel.Store)
-	assert.Contains(t, sel.Reason, "local tier in "+dir+" (write-back)")
+	assert.Contains(t, sel.Reason, "local tier in "+dir+" (write-back, bound 10485760 bytes)")
 
 	require.NoError(t, sel.Store.Put(ctx, "team/k", strings.NewReader("body"), 4, storage.Metadata{}))
 	require.NoError(t, sel.Shutdown(ctx), "the upload drains")

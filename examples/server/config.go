@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/turbocache/turbocache/internal/bytesize"
 	"github.com/turbocache/turbocache/selector"
 )
 
@@ -91,7 +90,7 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	}
 	cfg.Storage = storage
 
-	if cfg.MaxArtifactSize, err = parseSize(or(env("MAX_ARTIFACT_SIZE"), strconv.Itoa(defaultMaxArtifactSize))); err != nil {
+	if cfg.MaxArtifactSize, err = selector.ParseSize(or(env("MAX_ARTIFACT_SIZE"), strconv.Itoa(defaultMaxArtifactSize))); err != nil {
 		errs = append(errs, fmt.Errorf("MAX_ARTIFACT_SIZE: %w", err))
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
@@ -142,7 +141,3 @@ func splitList(v string) []string {
 	}
 	return out
 }
-
-// parseSize parses a byte count with an optional binary unit: 1048576,
-// 512KiB, 100MiB, 2GiB, 1TiB (K, M, G and T mean the same).
-func parseSize(v string) (int64, error) { return bytesize.Parse(v) }

@@ -169,10 +169,15 @@ type roomWriter struct {
 	s       *Store
 	w       io.Writer
 	left    int64 // bytes still to come, or -1 when unknown
+	written int64
 	retried bool
 }
 
 func (w *roomWriter) Write(p []byte) (int, error) {
+	if w.s.maxSize > 0 && w.written+int64(len(p)) > w.s.maxSize {
+		// Of unknown size, and already too large: stop writing now.
+		return 0, w.s.tooLarge(w.written + int64(len(p)))
+	}
 	n, err := w.w.Write(p)
 	if err != nil && noSpace(err) && !w.retried {
 		w.retried = true
@@ -186,6 +191,7 @@ func (w *roomWriter) Write(p []byte) (int, error) {
 			n += m
 		}
 	}
+	w.written += int64(n)
 	if w.left >= 0 {
 		w.left -= int64(n)
 	}

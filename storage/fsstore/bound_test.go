@@ -98,6 +98,11 @@ func TestBoundRefusesLargerArtifacts(t *testing.T) {
 	// Of unknown size: refused once written, and nothing is left.
 	err = s.Put(ctx, "team/big", bytes.NewReader(make([]byte, 995)), -1, storage.Metadata{})
 	require.ErrorIs(t, err, storage.ErrTooLarge)
+	// Far larger: refused without reading it all.
+	r := &countingReader{r: &zeros{n: 64 << 20}}
+	err = s.Put(ctx, "team/big", r, -1, storage.Metadata{})
+	require.ErrorIs(t, err, storage.ErrTooLarge)
+	assert.Less(t, r.n, int64(1<<20), "bytes read of an artifact of unknown size over the bound")
 	assert.False(t, has(s, "team/big"))
 	assert.True(t, has(s, "team/kept"), "a refused artifact evicts nothing")
 	entries, err := os.ReadDir(filepath.Join(dir, "team"))
@@ -192,17 +197,15 @@ func diskBytes(t testing.TB, dir string) int64 {
 	return total
 }
 
-// TestBoundUnderPressure uploads 1,000 artifacts of 1 MiB into a bound of
-// 200 MiB from 8 goroutines, and watches the directory: it never holds
-// more than the bound and the uploads in flight.
+// TestBoundUnderPressure uploads 400 artifacts of 256 KiB into a bound of
+// 20 MiB from 8 goroutines, and watches the directory: it never holds more
+// than the bound and the uploads in flight. (httpapi's
+// TestBoundedStoreAcceptsEveryUpload does the same at 1 GiB over HTTP.)
 func TestBoundUnderPressure(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes 1 GiB")
-	}
 	const (
-		n       = 1000
-		size    = 1 << 20
-		bound   = 200 << 20
+		n       = 400
+		size    = 256 << 10
+		bound   = 20 << 20
 		writers = 8
 	)
 	dir := t.TempDir()
@@ -244,4 +247,15 @@ func TestBoundUnderPressure(t *testing.T) {
 	assert.LessOrEqual(t, peak, int64(bound+writers*artifactBytes(size)), "bytes on disk above the bound and the uploads in flight")
 	assert.LessOrEqual(t, diskBytes(t, dir), int64(bound))
 	t.Logf("peak bytes on disk %d, bound %d", peak, bound)
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
