@@ -161,10 +161,12 @@ func (t *tee) readErr() error {
 	return nil
 }
 
-// Close ends the caller's reading. With the whole artifact read it waits for
-// the local copy to be stored, so that a caller who closed the reader finds
-// the copy. With bytes left it finishes the fill in the background, within
-// Options.BackgroundFill, or abandons it.
+// Close ends the caller's reading. With the whole artifact read, the local
+// copy is completed (synced, renamed) in the background: the caller, whose
+// last bytes net/http may hold until the handler returns, does not wait for
+// the disk. Gets of the key meanwhile wait for the copy, as concurrent
+// misses do. With bytes left, the fill goes on in the background, within
+// Options.BackgroundFill, or is abandoned.
 func (t *tee) Close() error {
 	if t.closed {
 		return nil
@@ -174,7 +176,14 @@ func (t *tee) Close() error {
 		// Callers that know the size, like io.CopyN, stop before
 		// reading EOF: every byte read is enough.
 		t.pw.Close()
-		<-t.filled
+		if t.left <= 0 && t.s.track() {
+			go func() {
+				defer t.s.wg.Done()
+				<-t.filled
+			}()
+		} else {
+			<-t.filled // a failed fill ends at once
+		}
 		return t.src.Close()
 	}
 	if limit := t.s.opts.BackgroundFill; limit >= 0 && t.left <= limit && t.s.track() {

@@ -116,8 +116,10 @@ func TestFillIsAllOrNothing(t *testing.T) {
 			remote.cutAfter = 0 // the next Get asks again, and fills
 			got, _, _ := read(t, tr, "team/k")
 			require.Equal(t, body, got)
-			_, err = tr.local.Stat(context.Background(), "team/k")
-			require.NoError(t, err)
+			require.Eventually(t, func() bool {
+				_, err := tr.local.Stat(context.Background(), "team/k")
+				return err == nil
+			}, 10*time.Second, time.Millisecond, "the local copy, completed after the last byte was read")
 		})
 	}
 }
