@@ -88,7 +88,9 @@
 //
 // # Processes
 //
-// A queue directory belongs to one Store at a time: two processes sharing it
-// would upload each other's artifacts twice and could lose one. The local
-// store may be shared, as fsstore allows.
+// A queue directory belongs to one Store at a time: two sharing it would
+// upload each other's artifacts and remove them under each other. New takes
+// a lock (flock, on Unix) on the file <QueueDir>.lock beside it, held until
+// Close or the process's death, and fails while another Store holds it. The
+// local store may be shared, as fsstore allows.
 package tiered

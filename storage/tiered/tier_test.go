@@ -320,3 +320,13 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		})
 	}
 }
+
+func TestQueueDirectoryBelongsToOneStore(t *testing.T) {
+	tr := newTier(t, newFlaky(), nil)
+	_, err := tiered.New(tr.local, newFlaky(), &tiered.Options{QueueDir: tr.queueDir})
+	require.ErrorContains(t, err, "is in use by another Store")
+	require.NoError(t, tr.Close())
+	again, err := tiered.New(tr.local, newFlaky(), &tiered.Options{QueueDir: tr.queueDir})
+	require.NoError(t, err, "free once the first Store is closed")
+	require.NoError(t, again.Close())
+}

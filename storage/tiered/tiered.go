@@ -79,6 +79,7 @@ type Store struct {
 	local  storage.Store
 	remote storage.Store
 	queue  *fsstore.Store
+	lock   *os.File // held on the queue directory; see lockQueue
 	// localRoot is the local store's directory when it is an fsstore; see
 	// setCreated.
 	localRoot *os.Root
@@ -126,12 +127,20 @@ func New(local, remote storage.Store, opts *Options) (*Store, error) {
 	o.RetryMax = max(orDefault(o.RetryMax, DefaultRetryMax), o.RetryMin)
 	o.BackgroundFill = orDefault(o.BackgroundFill, DefaultBackgroundFill)
 
+	if err := os.MkdirAll(o.QueueDir, 0o700); err != nil {
+		return nil, fmt.Errorf("tiered: opening the queue directory: %w", err)
+	}
+	lock, err := lockQueue(o.QueueDir)
+	if err != nil {
+		return nil, err
+	}
 	queue, err := fsstore.Open(o.QueueDir, nil)
 	if err != nil {
+		closeLock(lock)
 		return nil, fmt.Errorf("tiered: opening the queue directory: %w", err)
 	}
 	s := &Store{
-		local: local, remote: remote, queue: queue, opts: o, log: o.Logger,
+		local: local, remote: remote, queue: queue, lock: lock, opts: o, log: o.Logger,
 		pending: make(map[string]*entry),
 		flights: make(map[string]*flight),
 		locks:   make(map[string]*keyLock),
@@ -144,6 +153,7 @@ func New(local, remote storage.Store, opts *Options) (*Store, error) {
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	if err := s.recover(); err != nil {
 		queue.Close()
+		closeLock(lock)
 		if s.localRoot != nil {
 			s.localRoot.Close()
 		}
@@ -246,7 +256,9 @@ func (s *Store) Close() error {
 	if s.localRoot != nil {
 		s.localRoot.Close()
 	}
-	return s.queue.Close()
+	err := s.queue.Close()
+	closeLock(s.lock)
+	return err
 }
 
 // Shutdown waits until every queued upload has finished, or ctx ends, and
@@ -279,4 +291,10 @@ func (s *Store) track() bool {
 	}
 	s.wg.Add(1)
 	return true
+}
+
+func closeLock(f *os.File) {
+	if f != nil {
+		f.Close()
+	}
 }
