@@ -77,16 +77,16 @@ func (s *Store) fetch(ctx context.Context, key string) (io.ReadCloser, storage.I
 		end(err, false)
 		return nil, storage.Info{}, fmt.Errorf("tiered: get %q: %w", key, err)
 	}
-	pr, pw := io.Pipe()
+	pw := newBlockPipe()
 	t := &tee{s: s, src: src, pw: pw, left: info.Size, filled: make(chan error, 1)}
 	go func() {
-		err := s.local.Put(fctx, key, pr, info.Size, info.Metadata)
+		err := s.local.Put(fctx, key, pw, info.Size, info.Metadata)
 		if err == nil {
 			s.setCreated(key, info.Created)
 		}
-		// A Put that stopped early stops reading: closing the pipe turns
-		// the caller's writes into immediate errors.
-		pr.CloseWithError(err)
+		// A Put that stopped early stops reading: the caller's writes
+		// are dropped from now on.
+		pw.GiveUp()
 		if err != nil && !errors.Is(err, errStoppedEarly) {
 			s.log.Warn("tiered: filling the local store failed", "key", key, "err", err)
 		}
@@ -124,7 +124,7 @@ func (s *Store) follow(ctx context.Context, key string, f *flight) (io.ReadClose
 type tee struct {
 	s      *Store
 	src    io.ReadCloser
-	pw     *io.PipeWriter
+	pw     *blockPipe
 	left   int64                 // bytes not read yet
 	filled chan error            // the local Put's result
 	err    atomic.Pointer[error] // the first failure of src, other than io.EOF
@@ -136,8 +136,8 @@ func (t *tee) Read(p []byte) (int, error) {
 	n, err := t.src.Read(p)
 	if n > 0 {
 		t.left -= int64(n)
-		// A failed fill must not fail the caller's read: once the Put
-		// has stopped, writes fail at once and are ignored.
+		// A failed fill never fails the caller's read: once the Put
+		// has stopped, writes are dropped.
 		_, _ = t.pw.Write(p[:n])
 	}
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -329,4 +330,25 @@ func TestQueueDirectoryBelongsToOneStore(t *testing.T) {
 	again, err := tiered.New(tr.local, newFlaky(), &tiered.Options{QueueDir: tr.queueDir})
 	require.NoError(t, err, "free once the first Store is closed")
 	require.NoError(t, again.Close())
+}
+
+// TestFillFailsEarly checks that a fill whose local Put fails at once never
+// blocks the caller's reads, however much is left.
+func TestFillFailsEarly(t *testing.T) {
+	remote := newFlaky()
+	body := bytes.Repeat([]byte("g"), 8<<20)
+	require.NoError(t, remote.Put(context.Background(), "team/k", bytes.NewReader(body), int64(len(body)), md))
+	s := openTier(t, diskFull{memstore.New(nil)}, remote, filepath.Join(t.TempDir(), "uploads"), nil)
+	got, _, _ := read(t, s, "team/k")
+	require.Equal(t, body, got)
+	require.Eventually(t, func() bool { return s.Stats().FillFailures == 1 }, 10*time.Second, time.Millisecond)
+	got, _, _ = read(t, s, "team/k")
+	require.Equal(t, body, got, "read from the remote again")
+}
+
+// diskFull is a local store whose Puts fail without reading.
+type diskFull struct{ storage.Store }
+
+func (diskFull) Put(context.Context, string, io.Reader, int64, storage.Metadata) error {
+	return storage.ErrNoSpace
 }
