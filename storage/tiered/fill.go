@@ -49,9 +49,8 @@ func (s *Store) fetch(ctx context.Context, key string) (io.ReadCloser, storage.I
 	// (see Options.BackgroundFill), and ends with Close.
 	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	stop := context.AfterFunc(s.ctx, cancel)
+	release := func() { stop(); cancel() }
 	end := func(remoteErr error, filled bool) {
-		stop()
-		cancel()
 		s.mu.Lock()
 		f.remoteErr = remoteErr
 		stale := f.stale
@@ -75,10 +74,14 @@ func (s *Store) fetch(ctx context.Context, key string) (io.ReadCloser, storage.I
 	src, info, err := s.remote.Get(fctx, key)
 	if err != nil {
 		end(err, false)
+		release()
 		return nil, storage.Info{}, fmt.Errorf("tiered: get %q: %w", key, err)
 	}
 	pw := newBlockPipe()
-	t := &tee{s: s, src: src, pw: pw, left: info.Size, filled: make(chan error, 1)}
+	// The remote's body is read with fctx, so fctx ends only once the tee
+	// is done with it: a local copy that fails leaves the caller's stream
+	// alone.
+	t := &tee{s: s, src: src, pw: pw, left: info.Size, filled: make(chan error, 1), release: release}
 	go func() {
 		err := s.local.Put(fctx, key, pw, info.Size, info.Metadata)
 		if err == nil {
@@ -125,11 +128,13 @@ type tee struct {
 	s      *Store
 	src    io.ReadCloser
 	pw     *blockPipe
-	left   int64                 // bytes not read yet
-	filled chan error            // the local Put's result
-	err    atomic.Pointer[error] // the first failure of src, other than io.EOF
-	ended  bool                  // src returned io.EOF or an error
-	closed bool
+	left   int64      // bytes not read yet
+	filled chan error // the local Put's result
+	// release ends the context of the remote read, after src is closed.
+	release func()
+	err     atomic.Pointer[error] // the first failure of src, other than io.EOF
+	ended   bool                  // src returned io.EOF or an error
+	closed  bool
 }
 
 func (t *tee) Read(p []byte) (int, error) {
@@ -176,15 +181,18 @@ func (t *tee) Close() error {
 		// Callers that know the size, like io.CopyN, stop before
 		// reading EOF: every byte read is enough.
 		t.pw.Close()
+		err := t.src.Close()
 		if t.left <= 0 && t.s.track() {
 			go func() {
 				defer t.s.wg.Done()
 				<-t.filled
+				t.release()
 			}()
-		} else {
-			<-t.filled // a failed fill ends at once
+			return err
 		}
-		return t.src.Close()
+		<-t.filled // a failed fill ends at once
+		t.release()
+		return err
 	}
 	if limit := t.s.opts.BackgroundFill; limit >= 0 && t.left <= limit && t.s.track() {
 		go func() {
@@ -198,10 +206,13 @@ func (t *tee) Close() error {
 			t.pw.Close()
 			<-t.filled
 			t.src.Close()
+			t.release()
 		}()
 		return nil
 	}
 	t.pw.CloseWithError(errStoppedEarly)
 	<-t.filled
-	return t.src.Close()
+	err := t.src.Close()
+	t.release()
+	return err
 }

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 	"github.com/turbocache/turbocache/internal/s3test"
 	"github.com/turbocache/turbocache/storage"
+	"github.com/turbocache/turbocache/storage/memstore"
 	"github.com/turbocache/turbocache/storage/tiered"
 )
 
@@ -62,4 +64,16 @@ func TestS3WriteThroughStopped(t *testing.T) {
 	require.NoError(t, srv.Start(ctx))
 	_, err = tr.Stat(ctx, "team/k")
 	require.ErrorIs(t, err, storage.ErrNotFound)
+}
+
+// TestS3FillFailsEarly checks that a local copy that fails at once leaves
+// the stream from S3 to the caller whole.
+func TestS3FillFailsEarly(t *testing.T) {
+	remote := openS3(t, s3servers.Get(t, s3test.Options{}))
+	body := bytes.Repeat([]byte("f"), 24<<20)
+	require.NoError(t, remote.Put(context.Background(), "team/k", bytes.NewReader(body), int64(len(body)), md))
+	s := openTier(t, diskFull{memstore.New(nil)}, remote, filepath.Join(t.TempDir(), "uploads"), nil)
+	got, _, _ := read(t, s, "team/k")
+	require.Equal(t, body, got)
+	require.Eventually(t, func() bool { return s.Stats().FillFailures == 1 }, 10*time.Second, time.Millisecond)
 }
