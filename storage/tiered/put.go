@@ -34,7 +34,9 @@ func (s *Store) put(ctx context.Context, key string, r io.Reader, size int64, md
 	if size < 0 {
 		info, err := s.queue.Stat(ctx, key)
 		if err != nil {
-			s.queue.Delete(context.WithoutCancel(ctx), key)
+			if !s.isPending(key) {
+				s.queue.Delete(context.WithoutCancel(ctx), key)
+			}
 			return err
 		}
 		size = info.Size
