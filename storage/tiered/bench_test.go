@@ -3,11 +3,13 @@ package tiered_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -37,14 +39,20 @@ func serveHTTP(b *testing.B, s storage.Store) string {
 }
 
 // download GETs url once and discards the body.
-func download(b *testing.B, client *http.Client, url string, size int64, buf []byte) {
+func download(client *http.Client, url string, size int64, buf []byte) error {
 	resp, err := client.Get(url)
-	require.NoError(b, err)
+	if err != nil {
+		return err
+	}
 	n, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{resp.Body}, buf)
 	resp.Body.Close()
-	require.NoError(b, err)
-	require.Equal(b, http.StatusOK, resp.StatusCode)
-	require.Equal(b, size, n)
+	switch {
+	case err != nil:
+		return err
+	case resp.StatusCode != http.StatusOK || n != size:
+		return fmt.Errorf("GET %s: %s, %d of %d bytes", url, resp.Status, n, size)
+	}
+	return nil
 }
 
 // BenchmarkGet downloads one artifact over HTTP from: the local directory
@@ -92,13 +100,33 @@ func BenchmarkGet(b *testing.B) {
 						before()
 						b.StartTimer()
 					}
-					download(b, client, url, tc.size, buf)
+					require.NoError(b, download(client, url, tc.size, buf))
 				}
 			})
 		}
 		run("hot/fsstore", fsURL, nil)
 		run("hot/tier", hotURL, nil)
 		if !tc.cold {
+			// Small artifacts also with 16 downloads at once, as a
+			// build's many small tasks fetch them.
+			parallel := func(name, url string) {
+				b.Run(tc.name+"/hot16/"+name, func(b *testing.B) {
+					b.SetBytes(tc.size)
+					b.SetParallelism(max(1, 16/runtime.GOMAXPROCS(0)))
+					c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+					b.RunParallel(func(pb *testing.PB) {
+						buf := make([]byte, 32<<10)
+						for pb.Next() {
+							if err := download(c, url, tc.size, buf); err != nil {
+								b.Error(err)
+								return
+							}
+						}
+					})
+				})
+			}
+			parallel("fsstore", fsURL)
+			parallel("tier", hotURL)
 			continue
 		}
 		run("cold/s3store", s3URL, nil)
