@@ -30,6 +30,7 @@ func (s *Store) recover() error {
 		}
 		e := &entry{key: obj.Key, size: obj.Size}
 		s.pending[obj.Key] = e
+		s.npending.Add(1)
 		s.qbytes += obj.Size
 		s.enqueueLocked(e)
 	}
@@ -41,6 +42,9 @@ func (s *Store) recover() error {
 
 // isPending reports whether key has an artifact in the queue directory.
 func (s *Store) isPending(key string) bool {
+	if s.npending.Load() == 0 {
+		return false // the usual case of a hit: no lock taken
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.pending[key] != nil
@@ -73,6 +77,7 @@ func (s *Store) admit(key string, size int64, onlyReplace bool) bool {
 	}
 	e := &entry{key: key, size: size}
 	s.pending[key] = e
+	s.npending.Add(1)
 	s.qbytes += size
 	s.markStaleLocked(key)
 	s.enqueueLocked(e)
@@ -220,6 +225,7 @@ func (s *Store) forget(key string, e *entry) {
 	defer s.mu.Unlock()
 	if s.pending[key] == e {
 		delete(s.pending, key)
+		s.npending.Add(-1)
 		s.qbytes -= e.size
 		if e.retry != nil {
 			e.retry.Stop()

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/turbocache/turbocache/storage"
@@ -93,12 +94,14 @@ type Store struct {
 
 	mu      sync.Mutex
 	closed  bool
-	pending map[string]*entry  // artifacts in the queue directory
-	ready   []*entry           // pending entries waiting for a worker
-	wake    *sync.Cond         // on mu: ready grew, or closed
-	qbytes  int64              // bytes of pending entries
-	flights map[string]*flight // fills in progress
-	locks   map[string]*keyLock
+	pending map[string]*entry // artifacts in the queue directory
+	// npending is len(pending), changed under mu, read without it.
+	npending atomic.Int64
+	ready    []*entry           // pending entries waiting for a worker
+	wake     *sync.Cond         // on mu: ready grew, or closed
+	qbytes   int64              // bytes of pending entries
+	flights  map[string]*flight // fills in progress
+	locks    map[string]*keyLock
 
 	stats counters
 }
