@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/turbocache/turbocache/storage"
+	"github.com/turbocache/turbocache/storage/fsstore"
 	"github.com/turbocache/turbocache/storage/memstore"
 	"github.com/turbocache/turbocache/storage/tiered"
 )
@@ -305,6 +307,9 @@ func TestDeleteQueued(t *testing.T) {
 
 func TestNewRejectsBadOptions(t *testing.T) {
 	local, remote := memstore.New(nil), memstore.New(nil)
+	fs, err := fsstore.Open(t.TempDir(), nil)
+	require.NoError(t, err)
+	defer fs.Close()
 	for _, tc := range []struct {
 		name string
 		opts *tiered.Options
@@ -314,9 +319,15 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		{"no queue", &tiered.Options{}, "QueueDir is required"},
 		{"bad mode", &tiered.Options{QueueDir: t.TempDir(), Write: 7}, "WriteMode(7)"},
 		{"negative", &tiered.Options{QueueDir: t.TempDir(), MaxQueueLen: -1}, "negative"},
+		{"queue is the local directory", &tiered.Options{QueueDir: fs.Dir()}, "inside the local store's directory"},
+		{"queue inside the local directory", &tiered.Options{QueueDir: filepath.Join(fs.Dir(), "uploads")}, "inside the local store's directory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := tiered.New(local, remote, tc.opts)
+			var l storage.Store = local
+			if strings.HasPrefix(tc.name, "queue") {
+				l = fs
+			}
+			_, err := tiered.New(l, remote, tc.opts)
 			require.ErrorContains(t, err, tc.want)
 		})
 	}

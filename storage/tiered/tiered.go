@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -130,6 +132,9 @@ func New(local, remote storage.Store, opts *Options) (*Store, error) {
 	o.RetryMax = max(orDefault(o.RetryMax, DefaultRetryMax), o.RetryMin)
 	o.BackgroundFill = orDefault(o.BackgroundFill, DefaultBackgroundFill)
 
+	if fs, ok := local.(*fsstore.Store); ok && within(o.QueueDir, fs.Dir()) {
+		return nil, fmt.Errorf("tiered: New: Options.QueueDir %q is inside the local store's directory %q, whose eviction would reach it", o.QueueDir, fs.Dir())
+	}
 	if err := os.MkdirAll(o.QueueDir, 0o700); err != nil {
 		return nil, fmt.Errorf("tiered: opening the queue directory: %w", err)
 	}
@@ -300,4 +305,15 @@ func closeLock(f *os.File) {
 	if f != nil {
 		f.Close()
 	}
+}
+
+// within reports whether dir is parent or below it.
+func within(dir, parent string) bool {
+	d, err1 := filepath.Abs(dir)
+	p, err2 := filepath.Abs(parent)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(p, d)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
