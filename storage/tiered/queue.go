@@ -124,7 +124,9 @@ func (s *Store) worker() {
 func (s *Store) uploadQueued(e *entry) {
 	unlock := s.lockKey(e.key)
 	defer unlock()
-	ctx, cancel := context.WithCancel(s.ctx)
+	// A throttled upload waits for the queue's own backoff instead of
+	// retrying at once: the queue can wait, clients are not.
+	ctx, cancel := context.WithCancel(storage.WithoutThrottledRetries(s.ctx))
 	defer cancel()
 	s.mu.Lock()
 	if s.pending[e.key] != e || s.closed {
