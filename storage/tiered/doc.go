@@ -19,8 +19,11 @@
 // remote read that fails or a body shorter than its size leaves no local
 // artifact. When the caller stops reading early (a client that went away),
 // the fill goes on in the background if at most Options.BackgroundFill bytes
-// are left, and is abandoned otherwise. Concurrent misses of one key make one
-// remote request: the others wait for the fill and then read the local copy.
+// are left, and is abandoned otherwise. The local copy is written through a
+// buffer of at most 2.5 MiB per fill, so that the network and the disk work
+// at once, and the caller waits for the disk only when the buffer is full.
+// Concurrent misses of one key make one remote request: the others wait for
+// the fill and then read the local copy.
 // A remote that fails makes Get fail with its error, never with
 // [storage.ErrNotFound]: a remote outage is not a miss.
 //
