@@ -37,6 +37,7 @@ var (
 //	BUCKET_OBJECT_EXPIRATION_HOURS (720; 0 = never)           expiry
 //	STORAGE_DIR                                               the local directory
 //	STORAGE_MAX_SIZE (DefaultMaxSize; 0 = no bound)           its bound, such as 20GiB
+//	STORAGE_SYNC (batch; always)                              when its uploads reach the disk
 //	LOCAL_CACHE_DIR, LOCAL_CACHE_MAX_SIZE, LOCAL_CACHE_WRITE (back, through)   the local tier in front of S3, KV or R2
 //
 // A backend counts as configured once any of its own variables is set (for
@@ -52,6 +53,13 @@ func FromEnv(lookup func(string) (string, bool)) (*Config, error) {
 	}
 	cfg := &Config{Dir: env("STORAGE_DIR")}
 	var errs []error
+	switch v := env("STORAGE_SYNC"); v {
+	case "", "batch":
+	case "always":
+		cfg.SyncEachPut = true
+	default:
+		errs = append(errs, fmt.Errorf("STORAGE_SYNC=%q is neither batch nor always", v))
+	}
 	if v := env("STORAGE_MAX_SIZE"); v != "" {
 		n, err := ParseSize(v)
 		switch {

@@ -55,6 +55,11 @@ type Config struct {
 	// Zero means DefaultMaxSize of Dir; negative means no bound.
 	MaxSize int64
 
+	// SyncEachPut makes the local store sync every artifact to disk before
+	// its upload is answered (STORAGE_SYNC=always), instead of every
+	// second (STORAGE_SYNC=batch, the default); see fsstore.Options.
+	SyncEachPut bool
+
 	// Logger receives what the local store logs (entries of Dir that are
 	// not artifacts). Nil means no logging.
 	Logger *slog.Logger
@@ -119,7 +124,7 @@ func Open(ctx context.Context, cfg *Config) (*Selected, error) {
 			sel.MaxSize = DefaultMaxSize(cfg.Dir)
 		}
 		sel.MaxSize = max(sel.MaxSize, 0)
-		sel.Store, err = fsstore.Open(cfg.Dir, &fsstore.Options{MaxSize: sel.MaxSize, Logger: cfg.Logger})
+		sel.Store, err = fsstore.Open(cfg.Dir, &fsstore.Options{MaxSize: sel.MaxSize, Logger: cfg.Logger, SyncEachPut: cfg.SyncEachPut})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("selector: opening the %s store: %w", backend, err)

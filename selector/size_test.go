@@ -39,7 +39,7 @@ func TestStorageMaxSizeFromEnv(t *testing.T) {
 		require.NoError(t, err, tc.value)
 		assert.Equal(t, tc.want, cfg.MaxSize, tc.value)
 	}
-	_, err := selector.FromEnv(func(name string) (string, bool) { return "20GB", name == "STORAGE_MAX_SIZE" })
+	_, err := selector.FromEnv(only("STORAGE_MAX_SIZE", "20GB"))
 	assert.ErrorContains(t, err, `STORAGE_MAX_SIZE: "20GB" is not a size`)
 }
 
@@ -58,4 +58,24 @@ func TestDefaultMaxSize(t *testing.T) {
 	// What the store already holds counts as room it may take.
 	require.NoError(t, os.WriteFile(dir+"/artifact", make([]byte, 16<<20), 0o600))
 	assert.Equal(t, int64(32<<20), selector.DefaultMaxSize(dir))
+}
+
+func TestStorageSyncFromEnv(t *testing.T) {
+	for value, want := range map[string]bool{"": false, "batch": false, "always": true} {
+		cfg, err := selector.FromEnv(only("STORAGE_SYNC", value))
+		require.NoError(t, err, value)
+		assert.Equal(t, want, cfg.SyncEachPut, value)
+	}
+	_, err := selector.FromEnv(only("STORAGE_SYNC", "fsync"))
+	assert.ErrorContains(t, err, `STORAGE_SYNC="fsync" is neither batch nor always`)
+}
+
+// only is an environment of one variable.
+func only(name, value string) func(string) (string, bool) {
+	return func(n string) (string, bool) {
+		if n == name {
+			return value, true
+		}
+		return "", false
+	}
 }

@@ -14,3 +14,12 @@ func accessTime(fi fs.FileInfo) time.Time {
 	}
 	return fi.ModTime()
 }
+
+// changeTime returns a file's change time (ctime), which nothing but the
+// kernel sets: a write, a rename or a change of times moves it.
+func changeTime(fi fs.FileInfo) time.Time {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return time.Unix(st.Ctim.Sec, st.Ctim.Nsec)
+	}
+	return fi.ModTime()
+}

@@ -154,7 +154,7 @@ func (s *Store) isArtifact(key string) bool {
 	if _, err := io.ReadFull(f, buf[:]); err != nil {
 		return !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF)
 	}
-	return string(buf[:]) == magic
+	return string(buf[:]) == magic || string(buf[:]) == magicV1
 }
 
 // noSpace reports whether err says the disk, or the user's quota, is full.
@@ -211,23 +211,38 @@ type noSpaceError struct{ err error }
 func (e *noSpaceError) Error() string   { return "no space left on the store's disk: " + e.err.Error() }
 func (e *noSpaceError) Unwrap() []error { return []error{storage.ErrNoSpace, e.err} }
 
-// background writes access times and rescans the directory until Close.
-func (s *Store) background(flushEvery, rescanEvery time.Duration) {
+// background writes access times, rescans the directory and syncs what
+// was written, as the Store needs, until Close.
+func (s *Store) background(flushEvery, rescanEvery, syncEvery time.Duration) {
 	defer close(s.done)
-	flush := time.NewTicker(flushEvery)
-	defer flush.Stop()
-	rescan := time.NewTicker(rescanEvery)
-	defer rescan.Stop()
+	tick := func(d time.Duration, on bool) <-chan time.Time {
+		if !on {
+			return nil
+		}
+		t := time.NewTicker(d)
+		go func() { <-s.stop; t.Stop() }()
+		return t.C
+	}
+	bounded := s.maxSize > 0
+	flush := tick(flushEvery, bounded)
+	rescan := tick(rescanEvery, bounded)
+	sync := tick(syncEvery, !s.syncEachPut)
 	for {
 		select {
 		case <-s.stop:
-			s.flushAccess()
+			if bounded {
+				s.flushAccess()
+			}
 			return
-		case <-flush.C:
+		case <-flush:
 			s.flushAccess()
-		case <-rescan.C:
+		case <-rescan:
 			if err := s.rescan(); err != nil {
 				s.log.Warn("fsstore: rescanning the directory failed", "dir", s.Dir(), "err", err)
+			}
+		case <-sync:
+			if err := s.syncNow(); err != nil {
+				s.log.Error("fsstore: syncing the artifacts written failed; retrying", "dir", s.Dir(), "err", err)
 			}
 		}
 	}

@@ -46,6 +46,9 @@ func (s *Store) create(ctx context.Context, key string, r io.Reader, size int64,
 		return s.tooLarge(fileSize)
 	}
 	err = s.install(key, fileSize, func() error { return s.root.Link(tmp, key) })
+	if err == nil {
+		return s.made(key)
+	}
 	if errors.Is(err, fs.ErrExist) {
 		// The name is taken: by an artifact, or by a directory of keys
 		// that have key as their prefix, which is no artifact.

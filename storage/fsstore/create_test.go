@@ -19,7 +19,7 @@ func tempFiles(t *testing.T, dir string) []string {
 	t.Helper()
 	var temps []string
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && strings.Contains(d.Name(), "~") {
+		if err == nil && strings.Contains(d.Name(), "~") && !isCheckpoint(d.Name()) {
 			temps = append(temps, path)
 		}
 		return err

@@ -89,14 +89,21 @@ func readInfo(f *os.File) (storage.Info, int64, error) {
 	if !fi.Mode().IsRegular() {
 		return storage.Info{}, 0, fs.ErrNotExist // a directory named like a key
 	}
-	md, offset, err := readHeader(f)
+	h, err := readHeader(f)
 	if err != nil {
 		return storage.Info{}, 0, err
 	}
-	if fi.Size() < offset {
-		return storage.Info{}, 0, errCorrupt
+	size := h.size
+	switch {
+	case size < 0: // version 1: the artifact runs to the end of the file
+		if size = fi.Size() - h.offset; size < 0 {
+			return storage.Info{}, 0, errCorrupt
+		}
+	case fi.Size() != h.offset+size:
+		// Truncated or extended: what a power loss can leave.
+		return storage.Info{}, 0, fmt.Errorf("%w: %d bytes, the header says %d", errCorrupt, fi.Size(), h.offset+size)
 	}
-	return storage.Info{Size: fi.Size() - offset, Created: fi.ModTime(), Metadata: md}, fi.Size(), nil
+	return storage.Info{Size: size, Created: fi.ModTime(), Metadata: h.md}, fi.Size(), nil
 }
 
 // Delete removes the artifact stored under key, if any.

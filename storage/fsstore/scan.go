@@ -15,9 +15,10 @@ import (
 
 // found is an artifact file seen by a scan of the directory.
 type found struct {
-	key  string
-	size int64
-	used int64 // the file's access time, Unix nanoseconds
+	key     string
+	size    int64
+	used    int64 // the file's access time, Unix nanoseconds
+	changed int64 // its change time (ctime), Unix nanoseconds
 }
 
 // scan walks the directory: it removes the temporary files no Put is
@@ -68,11 +69,7 @@ func (s *Store) scan() ([]found, error) {
 			s.skips.add(s.log, name, err)
 			return nil
 		}
-		if fi.Size() < int64(prefixLen) {
-			s.skips.add(s.log, name, errCorrupt)
-			return nil
-		}
-		out = append(out, found{key: name, size: fi.Size(), used: accessTime(fi).UnixNano()})
+		out = append(out, found{key: name, size: fi.Size(), used: accessTime(fi).UnixNano(), changed: changeTime(fi).UnixNano()})
 		return nil
 	})
 	slices.SortFunc(out, func(a, b found) int { return cmp.Compare(b.used, a.used) })

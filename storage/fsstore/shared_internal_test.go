@@ -18,7 +18,7 @@ import (
 func TestBoundSharedDirectory(t *testing.T) {
 	const n, keep = 1000, 5
 	dir := t.TempDir()
-	bound := keep * int64(n+14)
+	bound := keep * int64(n+38)
 	a, err := Open(dir, &Options{MaxSize: bound})
 	require.NoError(t, err)
 	defer a.Close()

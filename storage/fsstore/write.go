@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -48,6 +49,16 @@ func (s *Store) put(ctx context.Context, key string, r io.Reader, size int64, md
 		s.root.Remove(tmp)
 		return err
 	}
+	return s.made(key)
+}
+
+// made makes a new artifact durable as the Store promises: at once, or by
+// the next batched sync.
+func (s *Store) made(key string) error {
+	if s.syncEachPut {
+		return s.syncDir(path.Dir(key))
+	}
+	s.written.Store(true)
 	return nil
 }
 
@@ -102,10 +113,11 @@ func (s *Store) writeTemp(ctx context.Context, key string, r io.Reader, size int
 	if _, err := dst.Write(buf[:n+m]); err != nil {
 		return "", 0, err
 	}
-	fileSize := int64(n + m)
+	sum := &crcWriter{crc: crc32.Update(0, castagnoli, buf[n:n+m])}
+	bodySize := int64(m)
 	if !whole {
-		c, err := io.CopyBuffer(dst, src, buf[:])
-		fileSize += c
+		c, err := io.CopyBuffer(dst, io.TeeReader(src, sum), buf[:])
+		bodySize += c
 		if err != nil {
 			return "", 0, err
 		}
@@ -113,14 +125,22 @@ func (s *Store) writeTemp(ctx context.Context, key string, r io.Reader, size int
 	if err := ctx.Err(); err != nil {
 		return "", 0, err
 	}
-	if err := f.Sync(); err != nil {
-		if noSpace(err) {
-			// What the kernel could not write is lost: fail this
-			// upload, and make room for the next one.
-			s.makeRoom(fileSize)
-			err = errNoSpace(err)
+	// Sealed last: until these bytes are on disk the file's length does
+	// not match its header, and it is never served.
+	if _, err := f.WriteAt(sealed(sum.crc, bodySize), crcOffset); err != nil {
+		return "", 0, spaceErr(err)
+	}
+	fileSize := int64(len(header)) + bodySize
+	if s.syncEachPut {
+		if err := f.Sync(); err != nil {
+			if noSpace(err) {
+				// What the kernel could not write is lost: fail this
+				// upload, and make room for the next one.
+				s.makeRoom(fileSize)
+				err = errNoSpace(err)
+			}
+			return "", 0, err
 		}
-		return "", 0, err
 	}
 	if err := f.Close(); err != nil {
 		return "", 0, err // the deferred Close fails harmlessly
@@ -195,4 +215,12 @@ func (s *Store) createTemp(key string) (string, *os.File, error) {
 		return name, f, err
 	}
 	return "", nil, fmt.Errorf("no unused temporary file name beside %q", key)
+}
+
+// crcWriter computes the CRC-32C of what is written to it.
+type crcWriter struct{ crc uint32 }
+
+func (w *crcWriter) Write(p []byte) (int, error) {
+	w.crc = crc32.Update(w.crc, castagnoli, p)
+	return len(p), nil
 }

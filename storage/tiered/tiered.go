@@ -142,7 +142,8 @@ func New(local, remote storage.Store, opts *Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	queue, err := fsstore.Open(o.QueueDir, nil)
+	// Every queued upload is synced before Put returns: write-back acknowledges it.
+	queue, err := fsstore.Open(o.QueueDir, &fsstore.Options{SyncEachPut: true})
 	if err != nil {
 		closeLock(lock)
 		return nil, fmt.Errorf("tiered: opening the queue directory: %w", err)
