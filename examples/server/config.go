@@ -50,6 +50,10 @@ type config struct {
 	// SweepInterval is how often expired artifacts are deleted from stores
 	// without a time to live of their own (SWEEP_INTERVAL, default 1h).
 	SweepInterval time.Duration
+
+	// Transport is HTTPS and HTTP/2: TLS_CERT_FILE, TLS_KEY_FILE and
+	// HTTP2_CLEARTEXT (see tls.go).
+	Transport transportConfig
 }
 
 // Defaults of the variables.
@@ -116,6 +120,10 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 			}
 			*d.dst = t
 		}
+	}
+
+	if cfg.Transport, err = loadTransport(env); err != nil {
+		errs = append(errs, err)
 	}
 
 	if len(cfg.Tokens) == 0 && len(cfg.ReadOnlyTokens) == 0 && cfg.TokenFile == "" {
