@@ -36,6 +36,7 @@ var (
 //	R2_JURISDICTION (eu, fedramp, us), R2_ENDPOINT            R2, optional
 //	BUCKET_OBJECT_EXPIRATION_HOURS (720; 0 = never)           expiry
 //	STORAGE_DIR                                               the local directory
+//	STORAGE_MAX_SIZE (DefaultMaxSize; 0 = no bound)           its bound, such as 20GiB
 //
 // A backend counts as configured once any of its own variables is set (for
 // KV: KV_NAMESPACE_ID or CLOUDFLARE_API_URL; CLOUDFLARE_ACCOUNT_ID and
@@ -50,6 +51,17 @@ func FromEnv(lookup func(string) (string, bool)) (*Config, error) {
 	}
 	cfg := &Config{Dir: env("STORAGE_DIR")}
 	var errs []error
+	if v := env("STORAGE_MAX_SIZE"); v != "" {
+		n, err := ParseSize(v)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("STORAGE_MAX_SIZE: %w", err))
+		case n == 0:
+			cfg.MaxSize = -1 // explicitly unbounded
+		default:
+			cfg.MaxSize = n
+		}
+	}
 
 	hours := int64(DefaultExpirationHours)
 	if v := env("BUCKET_OBJECT_EXPIRATION_HOURS"); v != "" {

@@ -94,7 +94,7 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	}
 	cfg.Storage = storage
 
-	if cfg.MaxArtifactSize, err = parseSize(or(env("MAX_ARTIFACT_SIZE"), strconv.Itoa(defaultMaxArtifactSize))); err != nil {
+	if cfg.MaxArtifactSize, err = selector.ParseSize(or(env("MAX_ARTIFACT_SIZE"), strconv.Itoa(defaultMaxArtifactSize))); err != nil {
 		errs = append(errs, fmt.Errorf("MAX_ARTIFACT_SIZE: %w", err))
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
@@ -148,26 +148,4 @@ func splitList(v string) []string {
 		}
 	}
 	return out
-}
-
-// parseSize parses a byte count with an optional binary unit: 1048576,
-// 512KiB, 100MiB, 2GiB (K, M and G mean the same).
-func parseSize(v string) (int64, error) {
-	units := []struct {
-		suffix string
-		shift  uint
-	}{{"KiB", 10}, {"MiB", 20}, {"GiB", 30}, {"K", 10}, {"M", 20}, {"G", 30}}
-	shift := uint(0)
-	num := v
-	for _, u := range units {
-		if n, ok := strings.CutSuffix(v, u.suffix); ok {
-			num, shift = strings.TrimSpace(n), u.shift
-			break
-		}
-	}
-	n, err := strconv.ParseInt(num, 10, 64)
-	if err != nil || n < 0 || n > (1<<62)>>shift {
-		return 0, fmt.Errorf("%q is not a size such as 1073741824, 512MiB or 2GiB", v)
-	}
-	return n << shift, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/turbocache/turbocache/httpapi"
 	"github.com/turbocache/turbocache/metrics"
 	"github.com/turbocache/turbocache/selector"
+	"github.com/turbocache/turbocache/storage"
 )
 
 // run listens on the configured address and serves until ctx ends.
@@ -33,6 +34,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 	defer ln.Close()
 	logger := newLogger(stderr, cfg.LogFormat, cfg.LogLevel)
 
+	cfg.Storage.Logger = logger
 	sel, err := selector.Open(ctx, cfg.Storage)
 	if err != nil {
 		return err
@@ -47,6 +49,9 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 		return err
 	}
 	store := m.Store(sel.Store)
+	if u, ok := sel.Store.(storage.UsageReporter); ok {
+		reg.MustRegister(metrics.UsageCollector(u))
+	}
 
 	auth, err := authenticator(cfg)
 	if err != nil {
@@ -82,7 +87,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 	}
 	url := scheme + "://" + ln.Addr().String()
 	logger.Info("serving", "url", url, "storage", string(sel.Backend), "why", sel.Reason,
-		"max_artifact_size", cfg.MaxArtifactSize)
+		"max_artifact_size", cfg.MaxArtifactSize, "storage_max_size", sel.MaxSize)
 	if cfg.TokenGenerated {
 		fmt.Fprintf(stdout, "No TURBO_TOKEN set; this run accepts the token %s\n", cfg.Tokens[0])
 		fmt.Fprintf(stdout, "Use the cache with:\n\n  turbo run build --api=%s --token=%s --team=my-team\n\n", url, cfg.Tokens[0])
