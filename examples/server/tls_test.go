@@ -193,9 +193,37 @@ func TestH2C(t *testing.T) {
 	assert.Equal(t, 200, code, "HTTP/1.1 on the same port")
 	assert.Equal(t, "over h2c", body)
 
+	// A body above Cloud Run's 32 MiB limit on HTTP/1 requests, streamed
+	// over h2c with no length announced (as a proxy may send it).
+	const big = 40 << 20
+	req, err = http.NewRequest("PUT", s.URL+"/v8/artifacts/b16b16?slug=web",
+		io.NopCloser(io.LimitReader(zeros{}, big)))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer t")
+	resp, err = h2c().Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 2, resp.ProtoMajor)
+	assert.Equal(t, http.StatusAccepted, resp.StatusCode, "a 40 MiB upload over h2c")
+	req, err = http.NewRequest("HEAD", s.URL+"/v8/artifacts/b16b16?slug=web", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer t")
+	resp, err = h2c().Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, int64(big), resp.ContentLength, "stored whole")
+
 	plain := startServer(t, map[string]string{"TURBO_TOKEN": "t"})
 	_, err = h2c().Get(plain.URL + "/healthz")
 	assert.Error(t, err, "h2c without HTTP2_CLEARTEXT")
+}
+
+// zeros reads as an endless run of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }
 
 func TestTransportConfig(t *testing.T) {
