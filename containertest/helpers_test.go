@@ -35,3 +35,7 @@ func bindData(dir string) []mount.Mount { return bindAt(dir, "/data") }
 func bindAt(dir, target string) []mount.Mount {
 	return []mount.Mount{{Type: mount.TypeBind, Source: dir, Target: target}}
 }
+
+// testToken is the token the tests' servers accept: long enough for the
+// server's minimum.
+const testToken = "containertest-token-0123456789"

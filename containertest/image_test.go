@@ -46,7 +46,7 @@ func TestImage(t *testing.T) {
 // succeeds inside, and the server's process runs as uid 65532.
 func TestContainerServes(t *testing.T) {
 	imgs := images(t)
-	srv := StartServer(t, imgs.Server, ServerOptions{Env: map[string]string{"TURBO_TOKEN": "t"}})
+	srv := StartServer(t, imgs.Server, ServerOptions{Env: map[string]string{"TURBO_TOKEN": testToken}})
 	ctx := context.Background()
 
 	for _, path := range []string{"/healthz", "/readyz"} {
@@ -72,7 +72,7 @@ func TestContainerServes(t *testing.T) {
 	// An upload lands on the volume: the only place it may write.
 	req, err := http.NewRequest("PUT", srv.URL+"/v8/artifacts/0123abcd?slug=web", stringsReader("read-only root"))
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer t")
+	req.Header.Set("Authorization", "Bearer "+testToken)
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	resp.Body.Close()
@@ -85,14 +85,14 @@ func TestContainerOtherUser(t *testing.T) {
 	imgs := images(t)
 	dir := dataDir(t, 23456)
 	srv := StartServer(t, imgs.Server, ServerOptions{
-		Env: map[string]string{"TURBO_TOKEN": "t"}, User: "23456:23456", Mounts: bindData(dir),
+		Env: map[string]string{"TURBO_TOKEN": testToken}, User: "23456:23456", Mounts: bindData(dir),
 	})
 	inspect, err := srv.Container.Inspect(context.Background())
 	require.NoError(t, err)
 	assertProcessUID(t, inspect.State.Pid, 23456)
 	req, err := http.NewRequest("PUT", srv.URL+"/v8/artifacts/0123abcd?slug=web", stringsReader("another user"))
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer t")
+	req.Header.Set("Authorization", "Bearer "+testToken)
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	resp.Body.Close()

@@ -94,7 +94,7 @@ func runReadmeLine(t *testing.T, cli, cmd, image, network string, s3, r2 *S3) {
 	name := "turbocache-readme-" + randomName()
 	port := freePort(t)
 	values := map[string]string{
-		"TURBO_TOKEN": "readme-token", "CLOUDFLARE_ACCOUNT_ID": "0123456789abcdef0123456789abcdef",
+		"TURBO_TOKEN": testToken, "CLOUDFLARE_ACCOUNT_ID": "0123456789abcdef0123456789abcdef",
 		"S3_ACCESS_KEY_ID": s3.AccessKeyID, "S3_SECRET_ACCESS_KEY": s3.SecretAccessKey,
 		"R2_ACCESS_KEY_ID": r2.AccessKeyID, "R2_SECRET_ACCESS_KEY": r2.SecretAccessKey,
 	}

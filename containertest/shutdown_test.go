@@ -21,7 +21,7 @@ import (
 func TestStopDuringUpload(t *testing.T) {
 	imgs := images(t)
 	dir := dataDir(t, 65532)
-	srv := StartServer(t, imgs.Server, ServerOptions{Env: map[string]string{"TURBO_TOKEN": "t"}, Mounts: bindData(dir)})
+	srv := StartServer(t, imgs.Server, ServerOptions{Env: map[string]string{"TURBO_TOKEN": testToken}, Mounts: bindData(dir)})
 
 	const size = 8 << 20
 	artifact := make([]byte, size)
@@ -30,7 +30,7 @@ func TestStopDuringUpload(t *testing.T) {
 	req, err := http.NewRequest("PUT", srv.URL+"/v8/artifacts/abcdef?slug=web", pr)
 	require.NoError(t, err)
 	req.ContentLength = size
-	req.Header.Set("Authorization", "Bearer t")
+	req.Header.Set("Authorization", "Bearer "+testToken)
 	answer := make(chan int, 1)
 	go func() {
 		resp, err := http.DefaultClient.Do(req)
@@ -70,10 +70,10 @@ func TestStopDuringUpload(t *testing.T) {
 
 	m, _ := filepath.Glob(filepath.Join(dir, "web", "abcdef~*"))
 	assert.Empty(t, m, "no temporary file left")
-	again := StartServer(t, imgs.Server, ServerOptions{Env: map[string]string{"TURBO_TOKEN": "t"}, Mounts: bindData(dir)})
+	again := StartServer(t, imgs.Server, ServerOptions{Env: map[string]string{"TURBO_TOKEN": testToken}, Mounts: bindData(dir)})
 	get, err := http.NewRequest("GET", again.URL+"/v8/artifacts/abcdef?slug=web", nil)
 	require.NoError(t, err)
-	get.Header.Set("Authorization", "Bearer t")
+	get.Header.Set("Authorization", "Bearer "+testToken)
 	resp, err := http.DefaultClient.Do(get)
 	require.NoError(t, err)
 	defer resp.Body.Close()

@@ -21,10 +21,10 @@ func TestTurboLocalVolume(t *testing.T) {
 	volume := "turbocache-test-" + randomName()
 	t.Cleanup(func() { removeVolume(t, volume) }) // after the container's removal
 	srv := StartServer(t, imgs.Server, ServerOptions{
-		Env:    map[string]string{"TURBO_TOKEN": "volume-token"},
+		Env:    map[string]string{"TURBO_TOKEN": testToken},
 		Mounts: []mount.Mount{{Type: mount.TypeVolume, Source: volume, Target: "/data"}},
 	})
-	turboTwice(t, srv, repo, turbotest.RunOptions{API: srv.URL, Token: "volume-token", Team: "web"})
+	turboTwice(t, srv, repo, turbotest.RunOptions{API: srv.URL, Token: testToken, Team: "web"})
 }
 
 // TestTurboS3 runs the server's container against a versitygw container on
@@ -57,9 +57,9 @@ func TestTurboS3(t *testing.T) {
 			nw := NewNetwork(t)
 			s3 := StartVersitygw(t, imgs.Versitygw, nw, "s3", tc.region)
 			env := tc.env(s3, s3.NewBucket(t))
-			env["TURBO_TOKEN"] = "s3-token"
+			env["TURBO_TOKEN"] = testToken
 			srv := StartServer(t, imgs.Server, ServerOptions{Env: env, Network: nw})
-			turboTwice(t, srv, repo, turbotest.RunOptions{API: srv.URL, Token: "s3-token", Team: "web"})
+			turboTwice(t, srv, repo, turbotest.RunOptions{API: srv.URL, Token: testToken, Team: "web"})
 		})
 	}
 }

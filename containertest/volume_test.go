@@ -28,7 +28,7 @@ func TestVolumeWithLostFound(t *testing.T) {
 	for _, s := range strays {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, s), []byte("not an artifact"), 0o600))
 	}
-	env := map[string]string{"TURBO_TOKEN": "t", "SWEEP_INTERVAL": "1s", "BUCKET_OBJECT_EXPIRATION_HOURS": "24"}
+	env := map[string]string{"TURBO_TOKEN": testToken, "SWEEP_INTERVAL": "1s", "BUCKET_OBJECT_EXPIRATION_HOURS": "24"}
 
 	// An artifact stored, then aged on disk past the expiration while no
 	// server runs.
@@ -57,7 +57,7 @@ func put(t *testing.T, base, hash, body string) {
 	t.Helper()
 	req, err := http.NewRequest("PUT", base+"/v8/artifacts/"+hash+"?slug=web", strings.NewReader(body))
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer t")
+	req.Header.Set("Authorization", "Bearer "+testToken)
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	resp.Body.Close()
@@ -68,7 +68,7 @@ func get(t *testing.T, base, hash string) int {
 	t.Helper()
 	req, err := http.NewRequest("GET", base+"/v8/artifacts/"+hash+"?slug=web", nil)
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer t")
+	req.Header.Set("Authorization", "Bearer "+testToken)
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	resp.Body.Close()

@@ -35,6 +35,10 @@ type config struct {
 	TokenFile      string
 	TokenGenerated bool
 
+	// OIDC accepts JWTs from an OIDC issuer beside the tokens
+	// (OIDC_ISSUER, OIDC_AUDIENCE, OIDC_RULES; see oidc.go).
+	OIDC oidcConfig
+
 	// MaxArtifactSize bounds uploads (MAX_ARTIFACT_SIZE, default 2GiB;
 	// 0 means no limit).
 	MaxArtifactSize int64
@@ -50,6 +54,12 @@ type config struct {
 	// SweepInterval is how often expired artifacts are deleted from stores
 	// without a time to live of their own (SWEEP_INTERVAL, default 1h).
 	SweepInterval time.Duration
+
+	// Hardening: AllowShortTokens accepts tokens shorter than minTokenLen
+	// (ALLOW_SHORT_TOKENS=true); MetricsToken, when set, is the bearer
+	// token GET /metrics requires (METRICS_TOKEN).
+	AllowShortTokens bool
+	MetricsToken     string
 
 	// Transport is HTTPS and HTTP/2: TLS_CERT_FILE, TLS_KEY_FILE and
 	// HTTP2_CLEARTEXT (see tls.go).
@@ -122,6 +132,15 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 		}
 	}
 
+	if v := env("ALLOW_SHORT_TOKENS"); v != "" {
+		if cfg.AllowShortTokens, err = strconv.ParseBool(v); err != nil {
+			errs = append(errs, fmt.Errorf("ALLOW_SHORT_TOKENS=%q is neither true nor false", v))
+		}
+	}
+	cfg.MetricsToken = env("METRICS_TOKEN")
+	if n := len(cfg.MetricsToken); n > 0 && n < minTokenLen && !cfg.AllowShortTokens {
+		errs = append(errs, fmt.Errorf("METRICS_TOKEN is %d characters long, shorter than %d: use a longer token, or set ALLOW_SHORT_TOKENS=true", n, minTokenLen))
+	}
 	if cfg.Transport, err = loadTransport(env); err != nil {
 		errs = append(errs, err)
 	}
@@ -129,6 +148,7 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	if len(cfg.Tokens) == 0 && len(cfg.ReadOnlyTokens) == 0 && cfg.TokenFile == "" {
 		cfg.Tokens, cfg.TokenGenerated = []string{rand.Text()}, true
 	}
+	errs = append(errs, loadOIDC(&cfg, env)) // last: an issuer needs no generated token
 	return cfg, errors.Join(errs...)
 }
 

@@ -77,12 +77,12 @@ func TestSystemdUnit(t *testing.T) {
 	// temporary one (systemd makes /var/lib/turbocache) and a token from
 	// the environment file.
 	env["STORAGE_DIR"] = t.TempDir()
-	env["TURBO_TOKEN"] = "unit-token"
+	env["TURBO_TOKEN"] = "unit-token-of-24-characters"
 	cfg, err := loadConfig(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	require.NoError(t, err, "the unit's environment")
 	assert.Equal(t, "3000", cfg.Port)
 	s := startServer(t, env)
-	code, _, _ := s.do(t, "GET", "/v8/artifacts/status", "unit-token", "")
+	code, _, _ := s.do(t, "GET", "/v8/artifacts/status", "unit-token-of-24-characters", "")
 	assert.Equal(t, 200, code)
 	assert.Contains(t, s.stderr.String(), `"msg":"serving"`, "LOG_FORMAT=json")
 

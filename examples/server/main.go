@@ -5,8 +5,9 @@
 //	go run ./examples/server
 //
 // With no configuration it listens on 127.0.0.1:3000, keeps artifacts under
-// the user's cache directory and prints a generated token together with a
-// turbo command line that uses it. See config.go for the variables.
+// the user's cache directory and, when standard output is a terminal,
+// prints a generated token together with a turbo command line that uses
+// it. See config.go for the variables.
 //
 // `server healthcheck` (`turbocache healthcheck` in the image) asks the
 // server configured by the same variables for /healthz and exits 0 when it

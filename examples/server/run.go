@@ -33,6 +33,9 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.Writer) error {
 	defer ln.Close()
 	logger := newLogger(stderr, cfg.LogFormat, cfg.LogLevel)
+	if err := checkExposure(cfg, ln.Addr(), stdout); err != nil {
+		return err
+	}
 
 	cfg.Storage.Logger = logger
 	sel, err := selector.Open(ctx, cfg.Storage)
@@ -53,7 +56,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 		reg.MustRegister(metrics.UsageCollector(u))
 	}
 
-	auth, err := authenticator(cfg)
+	auth, err := serverAuth(cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -70,7 +73,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 	mux.Handle("/v8/", m.Handler(cache))
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(store, logger))
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", requireToken(cfg.MetricsToken, promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 
 	srv := &http.Server{
 		Handler:           withRequestLog(logger, mux),
@@ -86,12 +89,9 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 		return err
 	}
 	url := scheme + "://" + ln.Addr().String()
+	announce(cfg, ln.Addr(), url, stdout, logger)
 	logger.Info("serving", "url", url, "storage", string(sel.Backend), "why", sel.Reason,
 		"max_artifact_size", cfg.MaxArtifactSize, "storage_max_size", sel.MaxSize)
-	if cfg.TokenGenerated {
-		fmt.Fprintf(stdout, "No TURBO_TOKEN set; this run accepts the token %s\n", cfg.Tokens[0])
-		fmt.Fprintf(stdout, "Use the cache with:\n\n  turbo run build --api=%s --token=%s --team=my-team\n\n", url, cfg.Tokens[0])
-	}
 
 	sweepCtx, stopSweep := context.WithCancel(ctx)
 	defer stopSweep()

@@ -270,7 +270,7 @@ func TestTLSBadFiles(t *testing.T) {
 		{"not PEM", bad, bad},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			env := map[string]string{"STORAGE_DIR": dir, "TURBO_TOKEN": "t", "HOST": "127.0.0.1", "PORT": "0",
+			env := map[string]string{"STORAGE_DIR": dir, "TURBO_TOKEN": "t", "ALLOW_SHORT_TOKENS": "true", "HOST": "127.0.0.1", "PORT": "0",
 				"TLS_CERT_FILE": tc.cert, "TLS_KEY_FILE": tc.key}
 			cfg, err := loadConfig(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 			require.NoError(t, err)
@@ -289,4 +289,20 @@ func TestTurboOverHTTPS(t *testing.T) {
 	s, pair := startTLSServer(t, nil)
 	run := turbotest.RunOptions{API: s.URL, Token: "t", Team: "web", Env: []string{"SSL_CERT_FILE=" + pair.CAFile}}
 	turboTwice(t, s, repo, run)
+}
+
+// TestBeyondLoopbackWithTLS: a server that serves TLS itself does not warn
+// about clear text when other machines can reach it.
+func TestBeyondLoopbackWithTLS(t *testing.T) {
+	pair, err := testcert.Write(t.TempDir(), nil)
+	require.NoError(t, err)
+	pipeR, pipeW, err := os.Pipe()
+	require.NoError(t, err)
+	defer pipeR.Close()
+	defer pipeW.Close()
+	logs, err := serveExposed(t, map[string]string{"TURBO_TOKEN": "a-token-of-24-characters",
+		"TLS_CERT_FILE": pair.CertFile, "TLS_KEY_FILE": pair.KeyFile}, pipeW)
+	require.NoError(t, err)
+	assert.Contains(t, logs, "url=https://")
+	assert.NotContains(t, logs, "without TLS")
 }
