@@ -8,10 +8,13 @@ import (
 	"regexp"
 	"strconv"
 	"testing"
+	"time"
 
+	"github.com/moby/moby/api/types/container"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/testcontainers/testcontainers-go"
+	"github.com/testcontainers/testcontainers-go/wait"
 )
 
 // maxImageSize bounds the image: a static binary and a CA bundle.
@@ -116,4 +119,22 @@ func assertProcessUID(t *testing.T, pid, uid int) {
 	require.NotNil(t, m, "no Uid line in /proc/%d/status", pid)
 	assert.Equal(t, strconv.Itoa(uid), string(m[1]), "real uid")
 	assert.Equal(t, strconv.Itoa(uid), string(m[2]), "effective uid")
+}
+
+// TestContainerNeedsToken: in a container (beyond loopback, no terminal)
+// the server refuses to start without a configured token, saying which
+// variables to set, rather than run with a token nobody can read.
+func TestContainerNeedsToken(t *testing.T) {
+	imgs := images(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	ctr, err := testcontainers.Run(ctx, imgs.Server,
+		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) { hc.ReadonlyRootfs = true }),
+		testcontainers.WithWaitStrategyAndDeadline(30*time.Second, wait.ForExit()))
+	cleanupWithLogs(t, ctr)
+	require.NoError(t, err)
+	state, err := ctr.State(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, state.ExitCode)
+	assert.Contains(t, Logs(ctr), "set TURBO_TOKEN")
 }
