@@ -1,7 +1,9 @@
 package containertest
 
 import (
+	"bytes"
 	"context"
+	"crypto/x509"
 	"io"
 	"net/http"
 	"os"
@@ -71,6 +73,17 @@ func TestContainerServes(t *testing.T) {
 	require.NotNil(t, inspect.Config.Healthcheck, "the image's HEALTHCHECK")
 	assert.Equal(t, []string{"CMD", "/turbocache", "healthcheck"}, inspect.Config.Healthcheck.Test, "exec form: no shell")
 	assertProcessUID(t, inspect.State.Pid, 65532)
+
+	// The CA bundle, where Go's crypto/x509 looks for it on Linux, for S3,
+	// R2 and KV over HTTPS.
+	r, err := srv.Container.CopyFileFromContainer(ctx, "/etc/ssl/certs/ca-certificates.crt")
+	require.NoError(t, err)
+	bundle, err := io.ReadAll(r)
+	r.Close()
+	require.NoError(t, err)
+	pool := x509.NewCertPool()
+	require.True(t, pool.AppendCertsFromPEM(bundle), "the image's CA bundle holds certificates")
+	assert.Greater(t, bytes.Count(bundle, []byte("BEGIN CERTIFICATE")), 50, "a system CA bundle")
 
 	// An upload lands on the volume: the only place it may write.
 	req, err := http.NewRequest("PUT", srv.URL+"/v8/artifacts/0123abcd?slug=web", stringsReader("read-only root"))
