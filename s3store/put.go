@@ -26,7 +26,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, md
 		return fmt.Errorf("s3store: put %q: %w", key, err)
 	}
 	body := storage.ExactReader(ctx, r, size)
-	if err := s.uploader.upload(ctx, s.bucket, s.prefix+key, body, metadata); err != nil {
+	if err := s.uploader.upload(ctx, s.bucket, s.prefix+key, body, metadata, false); err != nil {
 		return fmt.Errorf("s3store: put %q in bucket %q: %w", key, s.bucket, err)
 	}
 	return nil

@@ -47,15 +47,22 @@ func newUploader(client *s3.Client, partSize int64, concurrency int) *uploader {
 }
 
 // upload stores body as bucket/key with metadata. On failure no object is
-// created and any multipart upload it began is aborted.
-func (u *uploader) upload(ctx context.Context, bucket, key string, body io.Reader, metadata map[string]string) error {
-	_, err := u.up.Upload(ctx, &s3.PutObjectInput{
+// created and any multipart upload it began is aborted. With onlyNew, the
+// request (PutObject, or CompleteMultipartUpload, to which the uploader
+// copies the field) carries If-None-Match: *, so S3 refuses to replace an
+// object.
+func (u *uploader) upload(ctx context.Context, bucket, key string, body io.Reader, metadata map[string]string, onlyNew bool) error {
+	in := &s3.PutObjectInput{
 		Bucket:      aws.String(bucket),
 		Key:         aws.String(key),
 		Body:        body,
 		ContentType: aws.String("application/octet-stream"),
 		Metadata:    metadata,
-	})
+	}
+	if onlyNew {
+		in.IfNoneMatch = aws.String("*")
+	}
+	_, err := u.up.Upload(ctx, in)
 	if err == nil {
 		return nil
 	}

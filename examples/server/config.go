@@ -60,6 +60,9 @@ type config struct {
 	// token GET /metrics requires (METRICS_TOKEN).
 	AllowShortTokens bool
 	MetricsToken     string
+	// Nx configures Nx's protocol (SERVE_NX, NX_TEAM, NX_ON_STORE_FAILURE;
+	// see nx.go).
+	Nx nxConfig
 
 	// Transport is HTTPS and HTTP/2: TLS_CERT_FILE, TLS_KEY_FILE and
 	// HTTP2_CLEARTEXT (see tls.go).
@@ -141,6 +144,8 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	if n := len(cfg.MetricsToken); n > 0 && n < minTokenLen && !cfg.AllowShortTokens {
 		errs = append(errs, fmt.Errorf("METRICS_TOKEN is %d characters long, shorter than %d: use a longer token, or set ALLOW_SHORT_TOKENS=true", n, minTokenLen))
 	}
+	nx, nxErrs := loadNxConfig(env)
+	cfg.Nx, errs = nx, append(errs, nxErrs...)
 	if cfg.Transport, err = loadTransport(env); err != nil {
 		errs = append(errs, err)
 	}

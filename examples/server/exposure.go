@@ -60,6 +60,7 @@ func announce(cfg config, addr net.Addr, url string, stdout io.Writer, log *slog
 		if isTerminal(stdout) {
 			fmt.Fprintf(stdout, "No TURBO_TOKEN set; this run accepts the token %s\n", cfg.Tokens[0])
 			fmt.Fprintf(stdout, "Use the cache with:\n\n  turbo run build --api=%s --token=%s --team=my-team\n\n", url, cfg.Tokens[0])
+			nxBanner(stdout, cfg, url, cfg.Tokens[0])
 		} else {
 			log.Warn("no token configured, and standard output is not a terminal, so the token generated for this run is not shown: " +
 				"set TURBO_TOKEN (for example to the output of `openssl rand -hex 24`), TURBO_READ_ONLY_TOKENS or TURBO_TOKEN_FILE")

@@ -42,14 +42,17 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	if c, ok := sel.Store.(io.Closer); ok {
-		defer c.Close()
-	}
+	defer sel.Close()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m, err := metrics.New(reg)
 	if err != nil {
 		return err
+	}
+	if sel.Tier != nil {
+		if err := metrics.RegisterTier(reg, sel.Tier); err != nil {
+			return err
+		}
 	}
 	store := m.Store(sel.Store)
 	if u, ok := sel.Store.(storage.UsageReporter); ok {
@@ -71,6 +74,9 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/v8/", m.Handler(cache))
+	if err := mountNx(mux, cfg, store, auth, logger, m); err != nil {
+		return err
+	}
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(store, logger))
 	mux.Handle("GET /metrics", requireToken(cfg.MetricsToken, promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
@@ -117,5 +123,5 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
-	return nil
+	return shutdownTier(sctx, sel, logger)
 }
