@@ -63,6 +63,10 @@ type config struct {
 	// Nx configures Nx's protocol (SERVE_NX, NX_TEAM, NX_ON_STORE_FAILURE;
 	// see nx.go).
 	Nx nxConfig
+
+	// Transport is HTTPS and HTTP/2: TLS_CERT_FILE, TLS_KEY_FILE and
+	// HTTP2_CLEARTEXT (see tls.go).
+	Transport transportConfig
 }
 
 // Defaults of the variables.
@@ -142,6 +146,9 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	}
 	nx, nxErrs := loadNxConfig(env)
 	cfg.Nx, errs = nx, append(errs, nxErrs...)
+	if cfg.Transport, err = loadTransport(env); err != nil {
+		errs = append(errs, err)
+	}
 
 	if len(cfg.Tokens) == 0 && len(cfg.ReadOnlyTokens) == 0 && cfg.TokenFile == "" {
 		cfg.Tokens, cfg.TokenGenerated = []string{rand.Text()}, true

@@ -14,8 +14,7 @@ import (
 // one place that decides it: the warning about clear text below asks it,
 // and so should anything else that depends on it.
 func tlsConfigured(cfg config) bool {
-	_ = cfg // no TLS variables yet: a proxy in front terminates TLS
-	return false
+	return cfg.Transport.CertFile != ""
 }
 
 // beyondLoopback reports whether addr, the listener's address, can be
@@ -68,7 +67,7 @@ func announce(cfg config, addr net.Addr, url string, stdout io.Writer, log *slog
 		}
 	}
 	if beyondLoopback(addr) && !tlsConfigured(cfg) {
-		log.Warn("serving beyond loopback without TLS: tokens and artifacts cross the network in clear; put a TLS-terminating proxy in front",
+		log.Warn("serving beyond loopback without TLS: tokens and artifacts cross the network in clear; set TLS_CERT_FILE and TLS_KEY_FILE, or put a TLS-terminating proxy in front",
 			"addr", addr.String())
 	}
 	if cfg.MetricsToken == "" {

@@ -9,6 +9,10 @@
 // the user's cache directory and, when standard output is a terminal,
 // prints a generated token together with a turbo command line that uses
 // it. See config.go for the variables.
+//
+// `server healthcheck` (`turbocache healthcheck` in the image) asks the
+// server configured by the same variables for /healthz and exits 0 when it
+// answers, 1 when it does not.
 package main
 
 import (
@@ -22,6 +26,9 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(os.Args) > 1 && os.Args[1] == "healthcheck" {
+		os.Exit(healthcheck(ctx, os.LookupEnv, os.Stderr))
+	}
 	cfg, err := loadConfig(os.LookupEnv)
 	if err == nil {
 		err = run(ctx, cfg, os.Stdout, os.Stderr)

@@ -90,7 +90,11 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	url := "http://" + ln.Addr().String()
+	serveOn, scheme, err := cfg.Transport.apply(srv, logger)
+	if err != nil {
+		return err
+	}
+	url := scheme + "://" + ln.Addr().String()
 	announce(cfg, ln.Addr(), url, stdout, logger)
 	logger.Info("serving", "url", url, "storage", string(sel.Backend), "why", sel.Reason,
 		"max_artifact_size", cfg.MaxArtifactSize, "storage_max_size", sel.MaxSize)
@@ -103,7 +107,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 	}
 
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- serveOn(ln) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
