@@ -33,6 +33,11 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.Writer) error {
 	defer ln.Close()
 	logger := newLogger(stderr, cfg.LogFormat, cfg.LogLevel)
+	// The line of every request goes through a buffer: one write per burst
+	// of requests, not one per request. Everything else is written at once.
+	requestLogs := newLogBuffer(stderr)
+	defer requestLogs.Close()
+	requestLogger := newLogger(requestLogs, cfg.LogFormat, cfg.LogLevel)
 	if err := checkExposure(cfg, ln.Addr(), stdout); err != nil {
 		return err
 	}
@@ -82,7 +87,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 	mux.Handle("GET /metrics", requireToken(cfg.MetricsToken, promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 
 	srv := &http.Server{
-		Handler:           withRequestLog(logger, mux),
+		Handler:           withRequestLog(requestLogger, mux),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       cfg.ReadTimeout,
 		WriteTimeout:      cfg.WriteTimeout,

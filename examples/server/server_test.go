@@ -136,7 +136,7 @@ func TestRequestIDs(t *testing.T) {
 	_, _, h := s.do(t, "GET", "/v8/artifacts/status", "t", "")
 	id := h.Get("X-Request-Id")
 	assert.Len(t, id, 16, "a generated request ID")
-	assert.Contains(t, s.stderr.String(), `"request_id":"`+id+`"`)
+	s.logged(t, `"request_id":"`+id+`"`)
 
 	req, err := http.NewRequest("GET", s.URL+"/v8/artifacts/0123abcd?slug=web", nil)
 	require.NoError(t, err)
@@ -146,14 +146,22 @@ func TestRequestIDs(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, "from-the-client_1", resp.Header.Get("X-Request-Id"), "a client's request ID is kept")
-	assert.Contains(t, s.stderr.String(), `"request_id":"from-the-client_1"`)
-	assert.Contains(t, s.stderr.String(), `"path":"/v8/artifacts/0123abcd"`)
+	s.logged(t, `"request_id":"from-the-client_1"`)
+	s.logged(t, `"path":"/v8/artifacts/0123abcd"`)
 
 	req.Header.Set("X-Request-Id", "bad id: spaces and a colon")
 	resp, err = http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Len(t, resp.Header.Get("X-Request-Id"), 16, "an invalid request ID is replaced")
+}
+
+// logged waits for the server to log want: request lines are buffered for
+// up to logFlushDelay.
+func (s *server) logged(t *testing.T, want string) {
+	t.Helper()
+	require.Eventually(t, func() bool { return strings.Contains(s.stderr.String(), want) },
+		10*logFlushDelay, logFlushDelay/10, "%q not logged:\n%s", want, s.stderr)
 }
 
 func TestMaxArtifactSize(t *testing.T) {
