@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -21,6 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/turbocache/turbocache/httpapi"
+	"github.com/turbocache/turbocache/internal/tmpfs"
 	"github.com/turbocache/turbocache/storage/fsstore"
 )
 
@@ -139,14 +139,7 @@ func TestBoundedStoreRefusesBeforeTheBody(t *testing.T) {
 // to evict, an upload gets 507 with a JSON error, nothing partial is kept,
 // and downloads keep working.
 func TestFullDiskAnswers507(t *testing.T) {
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", dir).CombinedOutput(); err != nil {
-		if os.Getenv("TURBOCACHE_REQUIRE_SERVERS") == "1" {
-			t.Fatalf("mounting a tmpfs: %v: %s", err, out)
-		}
-		t.Skipf("mounting a tmpfs needs root: %v: %s", err, out)
-	}
-	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
+	dir := tmpfs.Mount(t, "4m")
 	cache := filepath.Join(dir, "cache")
 	srv, _ := boundedServer(t, cache, 0)
 	small := bytes.Repeat([]byte{'s'}, 10<<10)

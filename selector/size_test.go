@@ -2,11 +2,11 @@ package selector_test
 
 import (
 	"os"
-	"os/exec"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/turbocache/turbocache/internal/tmpfs"
 	"github.com/turbocache/turbocache/selector"
 )
 
@@ -46,14 +46,7 @@ func TestStorageMaxSizeFromEnv(t *testing.T) {
 // TestDefaultMaxSize: on a 64 MiB file system, the default bound is half
 // of it; on a large one, the cap.
 func TestDefaultMaxSize(t *testing.T) {
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", dir).CombinedOutput(); err != nil {
-		if os.Getenv("TURBOCACHE_REQUIRE_SERVERS") == "1" {
-			t.Fatalf("mounting a tmpfs: %v: %s", err, out)
-		}
-		t.Skipf("mounting a tmpfs needs root: %v: %s", err, out)
-	}
-	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
+	dir := tmpfs.Mount(t, "64m")
 	assert.Equal(t, int64(32<<20), selector.DefaultMaxSize(dir+"/not/yet/made"))
 	// What the store already holds counts as room it may take.
 	require.NoError(t, os.WriteFile(dir+"/artifact", make([]byte, 16<<20), 0o600))

@@ -3,13 +3,12 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/turbocache/turbocache/internal/tmpfs"
 )
 
 // TestSmallDiskWithNoConfiguration: on a 16 MiB file system and with no
@@ -17,14 +16,7 @@ import (
 // forty uploads of 1 MiB are all answered 202, and the metrics show the
 // bound and the evictions.
 func TestSmallDiskWithNoConfiguration(t *testing.T) {
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", dir).CombinedOutput(); err != nil {
-		if os.Getenv("TURBOCACHE_REQUIRE_SERVERS") == "1" {
-			t.Fatalf("mounting a tmpfs: %v: %s", err, out)
-		}
-		t.Skipf("mounting a tmpfs needs root: %v: %s", err, out)
-	}
-	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
+	dir := tmpfs.Mount(t, "16m")
 	s := startServer(t, map[string]string{"STORAGE_DIR": dir + "/artifacts", "TURBO_TOKEN": "tok"})
 	body := strings.Repeat("x", 1<<20)
 	for i := range 40 {

@@ -5,36 +5,20 @@ import (
 	"context"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/turbocache/turbocache/internal/tmpfs"
 	"github.com/turbocache/turbocache/storage"
 )
-
-// tmpfs mounts a file system of size bytes for the test. It needs root; CI
-// (TURBOCACHE_REQUIRE_SERVERS=1) runs as root, and a failure there fails.
-func tmpfs(t *testing.T, size string) string {
-	t.Helper()
-	dir := t.TempDir()
-	out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput()
-	if err != nil {
-		if os.Getenv("TURBOCACHE_REQUIRE_SERVERS") == "1" {
-			t.Fatalf("mounting a tmpfs: %v: %s", err, out)
-		}
-		t.Skipf("mounting a tmpfs needs root: %v: %s", err, out)
-	}
-	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
-	return dir
-}
 
 // TestFullDiskEvicts: an unbounded Store on a disk that fills up evicts
 // its least recently used artifacts and retries, so every upload succeeds
 // while there is something to evict.
 func TestFullDiskEvicts(t *testing.T) {
-	dir := tmpfs(t, "8m")
+	dir := tmpfs.Mount(t, "8m")
 	s := open(t, filepath.Join(dir, "cache"), nil)
 	for i := range 20 {
 		put(t, s, "team/"+string(rune('a'+i)), 1<<20)
@@ -48,7 +32,7 @@ func TestFullDiskEvicts(t *testing.T) {
 // TestFullDiskNoSpace: with nothing left to evict, an upload fails with
 // storage.ErrNoSpace, leaves nothing behind, and what fits still works.
 func TestFullDiskNoSpace(t *testing.T) {
-	dir := tmpfs(t, "4m")
+	dir := tmpfs.Mount(t, "4m")
 	cache := filepath.Join(dir, "cache")
 	s := open(t, cache, nil)
 	put(t, s, "team/small", 100<<10)
