@@ -40,6 +40,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 	if c, ok := sel.Store.(io.Closer); ok {
 		defer c.Close()
 	}
+	logUploadMemory(logger, sel.Store)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m, err := metrics.New(reg)
