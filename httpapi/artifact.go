@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -108,8 +109,17 @@ func (h *Handler) put(w http.ResponseWriter, r *http.Request, team, hash, key st
 	var maxBytes *http.MaxBytesError
 	switch {
 	case err == nil:
-	case errors.Is(err, storage.ErrTooLarge), errors.As(body.err, &maxBytes):
+	case errors.Is(err, storage.ErrTooLarge) && !errors.As(body.err, &maxBytes):
+		// The store's own bound, which may be below the handler's.
+		writeError(w, http.StatusRequestEntityTooLarge, codeTooLarge, "the artifact is larger than the store accepts")
+		return
+	case errors.As(body.err, &maxBytes):
 		h.tooLarge(w)
+		return
+	case errors.Is(err, storage.ErrNoSpace):
+		h.log.LogAttrs(ctx, slog.LevelError, "httpapi: the store is out of space",
+			slog.String("team", team), slog.String("hash", hash), slog.Any("err", err))
+		writeError(w, http.StatusInsufficientStorage, codeNoSpace, "the cache has no space left for this artifact")
 		return
 	case clientGone(ctx, err) || body.err != nil && !errors.Is(body.err, io.EOF):
 		// The upload did not arrive whole; the store kept nothing.

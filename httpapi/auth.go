@@ -41,6 +41,12 @@ var ErrUnauthenticated = errors.New("httpapi: missing or invalid credentials")
 // which makes turbo stop using the cache for the rest of its run.
 var ErrForbidden = errors.New("httpapi: access denied")
 
+// ErrUnavailable is wrapped by an Authenticator's error when it cannot decide
+// for now, because a service it depends on (an identity provider) cannot be
+// reached. The handler answers 503, so that clients retry later rather than
+// take the failure for a verdict on their credentials.
+var ErrUnavailable = errors.New("httpapi: authentication temporarily unavailable")
+
 // An Authenticator decides what a request may do with a team's artifacts.
 //
 // Authenticate is called once per request, after the team and hash have been
@@ -49,10 +55,10 @@ var ErrForbidden = errors.New("httpapi: access denied")
 // endpoint), for which any valid credentials should be accepted.
 //
 // Authenticate returns the access granted, or an error wrapping
-// [ErrUnauthenticated] (answered 401) or [ErrForbidden] (answered 403). Any
-// other error is answered 500 and logged. The messages of ErrUnauthenticated
-// and ErrForbidden errors are sent to the client: they must not contain
-// secrets.
+// [ErrUnauthenticated] (answered 401), [ErrForbidden] (answered 403) or
+// [ErrUnavailable] (answered 503 and logged). Any other error is answered 500
+// and logged. The messages of ErrUnauthenticated and ErrForbidden errors are
+// sent to the client: they must not contain secrets.
 type Authenticator interface {
 	Authenticate(r *http.Request, team string) (Access, error)
 }

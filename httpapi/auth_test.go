@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -122,6 +123,7 @@ func TestCustomAuthenticator(t *testing.T) {
 		{"no access", httpapi.NoAccess, nil, http.StatusForbidden},
 		{"unauthenticated", httpapi.NoAccess, httpapi.ErrUnauthenticated, http.StatusUnauthorized},
 		{"forbidden", httpapi.NoAccess, httpapi.ErrForbidden, http.StatusForbidden},
+		{"unavailable", httpapi.NoAccess, fmt.Errorf("%w: %w", httpapi.ErrUnavailable, boom), http.StatusServiceUnavailable},
 		{"failure", httpapi.NoAccess, boom, http.StatusInternalServerError},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -40,22 +40,20 @@ func (e *Event) validate() error {
 	return ValidHash(e.Hash)
 }
 
+// MaxEvents is the largest number of events one report may carry; turbo
+// sends a few at a time. A longer report is refused with 400.
+const MaxEvents = 1000
+
 // events serves POST /v8/artifacts/events.
 func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
 	team, ok := h.authorize(w, r, ReadOnly, true)
 	if !ok {
 		return
 	}
-	var events []Event
-	if err := decodeJSON(w, r, maxEventsBody, &events); err != nil {
+	events, err := decodeEvents(http.MaxBytesReader(w, r.Body, maxEventsBody))
+	if err != nil {
 		writeError(w, statusOf(err), codeBadRequest, "events: "+err.Error())
 		return
-	}
-	for i := range events {
-		if err := events[i].validate(); err != nil {
-			writeError(w, http.StatusBadRequest, codeBadRequest, fmt.Sprintf("events[%d]: %v", i, err))
-			return
-		}
 	}
 	if h.onEvents != nil && len(events) > 0 {
 		h.onEvents(r.Context(), team, events)
@@ -63,20 +61,42 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, struct{}{})
 }
 
-// decodeJSON decodes the request's body, at most limit bytes of one JSON
-// value, into v.
-func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("invalid JSON body: %w", err)
+// decodeEvents reads a JSON array of events one element at a time,
+// validating each as it comes and stopping at the first bad one or at the
+// (MaxEvents+1)th, so that what a report makes the server allocate is
+// bounded by its body and MaxEvents, not by how many elements the body
+// holds.
+func decodeEvents(body io.Reader) ([]Event, error) {
+	dec := json.NewDecoder(body)
+	if tok, err := dec.Token(); err != nil {
+		return nil, fmt.Errorf("invalid JSON body: %w", err)
+	} else if tok != json.Delim('[') {
+		return nil, errors.New("invalid JSON body: not an array of events")
+	}
+	var events []Event
+	for i := 0; dec.More(); i++ {
+		if i == MaxEvents {
+			return nil, fmt.Errorf("more than %d events", MaxEvents)
+		}
+		var e Event
+		if err := dec.Decode(&e); err != nil {
+			return nil, fmt.Errorf("events[%d]: invalid JSON: %w", i, err)
+		}
+		if err := e.validate(); err != nil {
+			return nil, fmt.Errorf("events[%d]: %w", i, err)
+		}
+		events = append(events, e)
+	}
+	if _, err := dec.Token(); err != nil { // the closing ']'
+		return nil, fmt.Errorf("invalid JSON body: %w", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("invalid JSON body: more than one value")
+		return nil, errors.New("invalid JSON body: more than one value")
 	}
-	return nil
+	return events, nil
 }
 
-// statusOf is the status for a body decodeJSON rejected.
+// statusOf is the status for a body that could not be decoded.
 func statusOf(err error) int {
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {

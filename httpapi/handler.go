@@ -41,6 +41,11 @@ type Options struct {
 	// DefaultMaxQueryHashes.
 	MaxQueryHashes int
 
+	// MaxConcurrentLookups bounds the store lookups (Stat calls) that all
+	// batch queries together run at once; further lookups wait for a free
+	// slot. Zero means DefaultMaxConcurrentLookups.
+	MaxConcurrentLookups int
+
 	// Status is what GET /v8/artifacts/status reports: "enabled" (the
 	// default), "disabled", "over_limit" or "paused". Any value but
 	// "enabled" also refuses uploads with 403 and the code turbo expects
@@ -68,6 +73,9 @@ type Handler struct {
 	status    string
 	log       *slog.Logger
 	onEvents  func(ctx context.Context, team string, events []Event)
+	// lookups holds a token for each store lookup in progress for batch
+	// queries; its capacity is Options.MaxConcurrentLookups.
+	lookups chan struct{}
 }
 
 // New returns a Handler that serves store's artifacts. It fails when store is
@@ -82,7 +90,7 @@ func New(store storage.Store, opts *Options) (*Handler, error) {
 	h := &Handler{
 		store:     store,
 		auth:      opts.Auth,
-		team:      opts.DefaultTeam,
+		team:      CanonicalTeam(opts.DefaultTeam),
 		maxSize:   opts.MaxArtifactSize,
 		maxHashes: opts.MaxQueryHashes,
 		status:    opts.Status,
@@ -102,6 +110,14 @@ func New(store storage.Store, opts *Options) (*Handler, error) {
 		return nil, fmt.Errorf("httpapi: negative maximum query size %d", h.maxHashes)
 	case h.maxHashes == 0:
 		h.maxHashes = DefaultMaxQueryHashes
+	}
+	switch n := opts.MaxConcurrentLookups; {
+	case n < 0:
+		return nil, fmt.Errorf("httpapi: negative maximum of concurrent lookups %d", n)
+	case n == 0:
+		h.lookups = make(chan struct{}, DefaultMaxConcurrentLookups)
+	default:
+		h.lookups = make(chan struct{}, n)
 	}
 	switch h.status {
 	case "":
@@ -228,6 +244,11 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request, need Access,
 		return "", false
 	case errors.Is(err, ErrForbidden):
 		writeError(w, http.StatusForbidden, codeForbidden, err.Error())
+		return "", false
+	case errors.Is(err, ErrUnavailable):
+		h.log.LogAttrs(r.Context(), slog.LevelWarn, "httpapi: authentication unavailable",
+			slog.String("team", team), slog.String("method", r.Method), slog.Any("err", err))
+		writeError(w, http.StatusServiceUnavailable, codeUnavailable, "authentication is unavailable for now; retry later")
 		return "", false
 	case err != nil:
 		h.fail(w, r, "authenticate", team, "", err)

@@ -17,6 +17,7 @@ const (
 	codeNotFound      = "not_found"
 	codeNotAllowed    = "method_not_allowed"
 	codeTooLarge      = "payload_too_large"
+	codeNoSpace       = "insufficient_storage"
 	codeInternal      = "internal_error"
 	codeUnavailable   = "service_unavailable"
 	codeCachePrefix   = "remote_caching_" // + the configured status

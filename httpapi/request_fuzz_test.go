@@ -93,7 +93,7 @@ func expectedTeam(rawQuery, def string) (string, bool) {
 	}
 	for _, p := range []string{"teamId", "slug"} {
 		if vals, ok := q[p]; ok {
-			return vals[0], len(vals) == 1
+			return strings.ToLower(vals[0]), len(vals) == 1 // teams are one whatever their case
 		}
 	}
 	return def, true

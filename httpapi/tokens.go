@@ -26,6 +26,7 @@ type Token struct {
 	// ReadOnly tokens may download but not upload artifacts.
 	ReadOnly bool
 	// Teams, when not empty, are the only teams the token may access.
+	// Case does not matter (see CanonicalTeam).
 	Teams []string
 }
 
@@ -45,18 +46,20 @@ type tokenEntry struct {
 
 // NewTokenAuth returns a TokenAuth that accepts the given tokens. It fails if
 // a token sets both or neither of Secret and SHA256, if a digest is not 64
-// hex digits, or if a team name is invalid.
+// hex digits, if a team name is invalid, or if two tokens are the same
+// (compared by digest, so a Secret and the SHA256 of it are the same).
 func NewTokenAuth(tokens ...Token) (*TokenAuth, error) {
 	if len(tokens) == 0 {
 		return nil, errors.New("httpapi: token auth: no tokens")
 	}
 	a := &TokenAuth{tokens: make([]tokenEntry, 0, len(tokens))}
+	seen := make(map[[sha256.Size]byte]string, len(tokens))
 	for i, t := range tokens {
 		label := t.Name
 		if label == "" {
 			label = fmt.Sprintf("#%d", i+1)
 		}
-		e := tokenEntry{name: label, readOnly: t.ReadOnly, teams: slices.Clone(t.Teams)}
+		e := tokenEntry{name: label, readOnly: t.ReadOnly}
 		switch {
 		case t.Secret != "" && t.SHA256 != "":
 			return nil, fmt.Errorf("httpapi: token %s: both Secret and SHA256 are set", label)
@@ -71,11 +74,18 @@ func NewTokenAuth(tokens ...Token) (*TokenAuth, error) {
 		default:
 			return nil, fmt.Errorf("httpapi: token %s: neither Secret nor SHA256 is set", label)
 		}
-		for _, team := range e.teams {
+		for _, team := range t.Teams {
 			if err := ValidTeam(team); err != nil {
 				return nil, fmt.Errorf("httpapi: token %s: %w", label, err)
 			}
+			e.teams = append(e.teams, CanonicalTeam(team))
 		}
+		// Only one entry could match the token: which one would be an
+		// accident of order, and its access a surprise.
+		if first, dup := seen[e.digest]; dup {
+			return nil, fmt.Errorf("httpapi: tokens %s and %s are the same token", first, label)
+		}
+		seen[e.digest] = label
 		a.tokens = append(a.tokens, e)
 	}
 	return a, nil
@@ -101,7 +111,7 @@ func (a *TokenAuth) Authenticate(r *http.Request, team string) (Access, error) {
 		return NoAccess, fmt.Errorf("%w: unknown token", ErrUnauthenticated)
 	}
 	e := &a.tokens[match]
-	if team != "" && len(e.teams) > 0 && !slices.Contains(e.teams, team) {
+	if team != "" && len(e.teams) > 0 && !slices.Contains(e.teams, CanonicalTeam(team)) {
 		return NoAccess, fmt.Errorf("%w: token %s may not access team %q", ErrForbidden, e.name, team)
 	}
 	if e.readOnly {

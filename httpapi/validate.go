@@ -3,6 +3,7 @@ package httpapi
 import (
 	"fmt"
 	"net/url"
+	"strings"
 )
 
 // MaxHashLen is the longest artifact hash, in hexadecimal digits, the handler
@@ -50,9 +51,18 @@ func ValidTeam(team string) error {
 	return nil
 }
 
-// teamOf returns the validated team a request names: teamId if present, else
-// slug, else def. It returns "" without error when none is given and def is
-// "".
+// CanonicalTeam returns the form of a valid team name that the handler
+// uses everywhere (store keys, token team lists, Authenticators): its lower
+// case. Teams that differ only in case are one team, on every store alike;
+// otherwise "Web" and "web" would be two teams on S3 and one on a
+// case-insensitive file system.
+func CanonicalTeam(team string) string {
+	return strings.ToLower(team)
+}
+
+// teamOf returns the validated, canonical team a request names: teamId if
+// present, else slug, else def. It returns "" without error when none is
+// given and def is "".
 func teamOf(query url.Values, def string) (string, error) {
 	for _, param := range []string{"teamId", "slug"} {
 		vals, ok := query[param]
@@ -65,7 +75,7 @@ func teamOf(query url.Values, def string) (string, error) {
 		if err := ValidTeam(vals[0]); err != nil {
 			return "", fmt.Errorf("query parameter %s: %w", param, err)
 		}
-		return vals[0], nil
+		return CanonicalTeam(vals[0]), nil
 	}
 	return def, nil
 }

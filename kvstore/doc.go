@@ -39,4 +39,14 @@
 // Retry-After (see [RetryPolicy]). The envelope's success field is checked,
 // not only the status; code 10009 becomes storage.ErrNotFound. Keys are
 // percent-encoded, '/' included.
+//
+// # No create-only write
+//
+// Workers KV has no conditional write, so the Store does not implement
+// [storage.Creator]. Protocols whose records are written once (nxapi) fall
+// back to Stat, then Put, under a lock per key held in their own process:
+// that keeps one record per key among the requests one server handles, but
+// two servers sharing a namespace can both see no record and both write; the
+// last Put wins (each is whole), and KV's eventual consistency lets a reader
+// elsewhere see either for up to a minute.
 package kvstore

@@ -20,7 +20,8 @@ const (
 
 // APIError is an error answer of the KV API: its HTTP status and the errors
 // listed in its envelope. It matches storage.ErrNotFound (errors.Is) when
-// it carries CodeKeyNotFound, and storage.ErrTooLarge when the status is 413.
+// it carries CodeKeyNotFound, storage.ErrTooLarge when the status is 413,
+// and storage.ErrThrottled when it is 429.
 type APIError struct {
 	// StatusCode is the HTTP status of the answer.
 	StatusCode int
@@ -49,14 +50,17 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Is lets errors.Is see a missing key as storage.ErrNotFound and a value
-// refused for its size as storage.ErrTooLarge.
+// Is lets errors.Is see a missing key as storage.ErrNotFound, a value
+// refused for its size as storage.ErrTooLarge and a request refused for the
+// rate of requests as storage.ErrThrottled.
 func (e *APIError) Is(target error) bool {
 	switch target {
 	case storage.ErrNotFound:
 		return e.HasCode(CodeKeyNotFound)
 	case storage.ErrTooLarge:
 		return e.StatusCode == http.StatusRequestEntityTooLarge
+	case storage.ErrThrottled:
+		return e.StatusCode == http.StatusTooManyRequests
 	}
 	return false
 }

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/turbocache/turbocache/storage"
 )
 
 // maxEnvelope bounds how much of an envelope answer is read.
@@ -55,7 +57,8 @@ func (s *Store) url(r *request) *url.URL {
 }
 
 // send sends r until it gets an answer with a 2xx status, a final error
-// answer, or the retry policy gives up. On success the caller owns the
+// answer, or the retry policy gives up; the caller may forbid retries
+// through ctx (storage.MayRetry). On success the caller owns the
 // response body.
 func (s *Store) send(ctx context.Context, r *request) (*http.Response, error) {
 	u := s.url(r)
@@ -82,6 +85,9 @@ func (s *Store) send(ctx context.Context, r *request) (*http.Response, error) {
 				}
 				wait = ra
 			}
+		}
+		if !storage.MayRetry(ctx, last) {
+			return nil, last
 		}
 		if attempt >= s.cfg.retry.MaxAttempts {
 			return nil, fmt.Errorf("gave up after %d attempts: %w", attempt, last)

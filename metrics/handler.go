@@ -12,7 +12,8 @@ import (
 
 // Handler returns h instrumented: requests by route, method and status code,
 // and the bytes of request and response bodies by route. The route is one of
-// "artifact", "query", "status", "events" and "other", so that hashes and
+// "artifact", "query", "status", "events" (Turborepo's protocol),
+// "nx_artifact" (Nx's /v1/cache/{hash}) and "other", so that hashes and
 // teams never become label values.
 func (m *Metrics) Handler(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -34,6 +35,9 @@ func (m *Metrics) Handler(h http.Handler) http.Handler {
 
 // routeOf names the protocol route of a path, wherever the handler is mounted.
 func routeOf(path string) string {
+	if i := strings.LastIndex(path, "/v1/cache/"); i >= 0 && !strings.Contains(path[i+len("/v1/cache/"):], "/") {
+		return "nx_artifact"
+	}
 	i := strings.LastIndex(path, "/v8/artifacts")
 	if i < 0 {
 		return "other"

@@ -1,7 +1,8 @@
 // Package metrics instruments a remote cache with Prometheus metrics, as
 // wrappers: [Metrics.Store] around any storage.Store, [Metrics.Handler]
-// around the protocol handler, [Metrics.Events] as httpapi's OnEvents hook,
-// and [Metrics.Sweep] for expiry runs. Drivers and the handler know nothing
+// around the protocol handlers (httpapi's and nxapi's), [Metrics.Events] as
+// httpapi's OnEvents hook, [Metrics.NxLookup] as nxapi's OnLookup hook, and
+// [Metrics.Sweep] for expiry runs. Drivers and the handler know nothing
 // of it.
 //
 // Every metric is named turbocache_*. A miss is an expected outcome, not an
@@ -15,6 +16,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/turbocache/turbocache/httpapi"
+	"github.com/turbocache/turbocache/nxapi"
 )
 
 // Metrics holds the collectors of one cache server.
@@ -29,6 +31,9 @@ type Metrics struct {
 	sweeps        *prometheus.CounterVec   // result: ok, error
 	sweepRemoved  prometheus.Counter
 	sweepLast     prometheus.Gauge
+
+	// Nx's protocol (nxapi).
+	nxLookups *prometheus.CounterVec // result: hit, miss, error
 }
 
 // New creates the collectors and registers them with reg.
@@ -52,7 +57,7 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 		}, []string{"result"}),
 		storeLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "turbocache_store_operation_duration_seconds",
-			Help:    "Time the store took per operation (get, stat, put, delete, list), until the call returned.",
+			Help:    "Time the store took per operation (get, stat, put, create, delete, list), until the call returned.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 4, 10),
 		}, []string{"op"}),
 		storeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -75,10 +80,15 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 			Name: "turbocache_sweep_last_success_timestamp_seconds",
 			Help: "When the last sweep that succeeded ended, in seconds since the Unix epoch.",
 		}),
+		nxLookups: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "turbocache_nx_lookups_total",
+			Help: "Downloads of Nx records, by result: hit, miss, or error (the store failed).",
+		}, []string{"result"}),
 	}
 	for _, c := range []prometheus.Collector{
 		m.requests, m.requestBytes, m.responseBytes, m.lookups, m.storeLatency,
 		m.storeErrors, m.clientEvents, m.sweeps, m.sweepRemoved, m.sweepLast,
+		m.nxLookups,
 	} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
@@ -87,6 +97,9 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 	// Show the label values that matter at zero before the first event.
 	for _, result := range []string{"hit", "miss"} {
 		m.lookups.WithLabelValues(result)
+	}
+	for _, result := range []nxapi.Lookup{nxapi.LookupHit, nxapi.LookupMiss, nxapi.LookupFailed} {
+		m.nxLookups.WithLabelValues(string(result))
 	}
 	for _, source := range []string{"LOCAL", "REMOTE"} {
 		for _, event := range []string{"HIT", "MISS"} {

@@ -11,12 +11,19 @@ import (
 )
 
 // Store returns s instrumented: the latency and failures of every operation,
-// and the hits and misses of Get. The result implements storage.Lister when
-// s does.
+// and the hits and misses of Get. The result implements storage.Lister and
+// storage.Creator when s does.
 func (m *Metrics) Store(s storage.Store) storage.Store {
 	is := &store{m: m, s: s}
-	if l, ok := s.(storage.Lister); ok {
+	l, isLister := s.(storage.Lister)
+	c, isCreator := s.(storage.Creator)
+	switch {
+	case isLister && isCreator:
+		return &listerCreatorStore{listerStore: &listerStore{store: is, l: l}, c: c}
+	case isLister:
 		return &listerStore{store: is, l: l}
+	case isCreator:
+		return &creatorStore{store: is, c: c}
 	}
 	return is
 }

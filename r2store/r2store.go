@@ -7,6 +7,9 @@
 // upload parts of one fixed size (R2 requires every part but the last to be
 // the same size), and static credentials only, so that AWS_* variables and
 // shared profiles on the host never leak into R2 requests.
+//
+// Its Create (storage.Creator) is s3store's: R2 honours If-None-Match: * on
+// PutObject and CompleteMultipartUpload, so a record is created once.
 package r2store
 
 import (

@@ -14,5 +14,8 @@
 //
 // Open builds a client from a [Config]; New wraps an *s3.Client that a
 // program already has. The Store also implements [storage.Lister], so
-// [storage.Sweep] can expire old artifacts.
+// [storage.Sweep] can expire old artifacts, and [storage.Creator], with S3's
+// conditional writes (If-None-Match: *), which versitygw, Amazon S3 and R2
+// honour; a server that ignores the header would let Create replace an
+// object.
 package s3store

@@ -32,7 +32,7 @@ func (u *uploader) multipart(ctx context.Context, obj object, body io.Reader, fi
 		ContentType:       aws.String("application/octet-stream"),
 		Metadata:          obj.metadata,
 		ChecksumAlgorithm: u.checksum,
-	})
+	}, retryRule(ctx))
 	if err != nil {
 		u.bufs.put(first)
 		return err
@@ -163,7 +163,8 @@ func (m *multipartUpload) send(ctx context.Context, body io.Reader, first []byte
 	_, err := m.u.client.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
 		Bucket: aws.String(m.obj.bucket), Key: aws.String(m.obj.key), UploadId: m.id,
 		MultipartUpload: &types.CompletedMultipartUpload{Parts: m.parts},
-	})
+		IfNoneMatch:     m.obj.ifNoneMatch(),
+	}, retryRule(ctx))
 	return err
 }
 
@@ -175,7 +176,7 @@ func (m *multipartUpload) uploadPart(ctx context.Context, num int32, data []byte
 		Body:              bytes.NewReader(data),
 		ContentLength:     aws.Int64(int64(len(data))),
 		ChecksumAlgorithm: m.u.checksum,
-	})
+	}, retryRule(ctx))
 	if err != nil {
 		return fmt.Errorf("upload part %d: %w", num, err)
 	}

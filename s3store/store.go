@@ -145,7 +145,7 @@ func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, storage.Inf
 	if err := storage.ValidKey(key); err != nil {
 		return nil, storage.Info{}, err
 	}
-	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &s.bucket, Key: s.objectKey(key)})
+	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &s.bucket, Key: s.objectKey(key)}, retryRule(ctx))
 	if err != nil {
 		return nil, storage.Info{}, s.fail("get", key, err)
 	}
@@ -163,7 +163,7 @@ func (s *Store) Stat(ctx context.Context, key string) (storage.Info, error) {
 	if err := storage.ValidKey(key); err != nil {
 		return storage.Info{}, err
 	}
-	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &s.bucket, Key: s.objectKey(key)})
+	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &s.bucket, Key: s.objectKey(key)}, retryRule(ctx))
 	if err != nil {
 		return storage.Info{}, s.fail("stat", key, err)
 	}
@@ -180,7 +180,7 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	if err := storage.ValidKey(key); err != nil {
 		return err
 	}
-	_, err := s.client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &s.bucket, Key: s.objectKey(key)})
+	_, err := s.client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &s.bucket, Key: s.objectKey(key)}, retryRule(ctx))
 	if err != nil && !isNotFound(err) {
 		return s.fail("delete", key, err)
 	}
@@ -188,10 +188,14 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 }
 
 // fail describes a failed operation on key, adding storage.ErrNotFound to
-// the chain when S3 reported a missing object.
+// the chain when S3 reported a missing object, and storage.ErrThrottled when
+// it asked the client to slow down.
 func (s *Store) fail(op, key string, err error) error {
 	if isNotFound(err) {
 		return fmt.Errorf("s3store: %s %q in bucket %q: %w: %w", op, key, s.bucket, storage.ErrNotFound, err)
+	}
+	if isThrottle(err) {
+		return fmt.Errorf("s3store: %s %q in bucket %q: %w: %w", op, key, s.bucket, storage.ErrThrottled, err)
 	}
 	return fmt.Errorf("s3store: %s %q in bucket %q: %w", op, key, s.bucket, err)
 }

@@ -57,6 +57,18 @@ func newUploader(client *s3.Client, partSize int64, concurrency int, budget int6
 type object struct {
 	bucket, key string
 	metadata    map[string]string
+	// onlyNew makes the request that makes the object visible
+	// (PutObject, or CompleteMultipartUpload) carry If-None-Match: *, so
+	// that S3 refuses to replace an object.
+	onlyNew bool
+}
+
+// ifNoneMatch is the If-None-Match header of the object's final request.
+func (o object) ifNoneMatch() *string {
+	if o.onlyNew {
+		return aws.String("*")
+	}
+	return nil
 }
 
 func (o object) putInput(body io.Reader, size int64) *s3.PutObjectInput {
@@ -67,6 +79,7 @@ func (o object) putInput(body io.Reader, size int64) *s3.PutObjectInput {
 		ContentLength: aws.Int64(size),
 		ContentType:   aws.String("application/octet-stream"),
 		Metadata:      o.metadata,
+		IfNoneMatch:   o.ifNoneMatch(),
 	}
 }
 
@@ -75,7 +88,7 @@ func (o object) putInput(body io.Reader, size int64) *s3.PutObjectInput {
 func (u *uploader) upload(ctx context.Context, obj object, body io.Reader, size int64) error {
 	if 0 < size && size < u.partSize && u.checksum != "" && !u.buffered.Load() {
 		stream := &endChecked{r: body, left: size}
-		_, err := u.client.PutObject(ctx, obj.putInput(stream, size), requireTLS)
+		_, err := u.client.PutObject(ctx, obj.putInput(stream, size), requireTLS, retryRule(ctx))
 		switch {
 		case err == nil:
 			return nil
@@ -92,7 +105,7 @@ func (u *uploader) upload(ctx context.Context, obj object, body io.Reader, size 
 		if _, _, err := fill(body, probe[:]); err != nil {
 			return err
 		}
-		_, err := u.client.PutObject(ctx, obj.putInput(bytes.NewReader(nil), 0))
+		_, err := u.client.PutObject(ctx, obj.putInput(bytes.NewReader(nil), 0), retryRule(ctx))
 		return err
 	}
 	buf, err := u.bufs.get(ctx)
@@ -105,7 +118,7 @@ func (u *uploader) upload(ctx context.Context, obj object, body io.Reader, size 
 		if err != nil {
 			return err
 		}
-		_, err = u.client.PutObject(ctx, obj.putInput(bytes.NewReader(buf[:n]), int64(n)))
+		_, err = u.client.PutObject(ctx, obj.putInput(bytes.NewReader(buf[:n]), int64(n)), retryRule(ctx))
 		return err
 	}
 	return u.multipart(ctx, obj, body, buf)

@@ -37,6 +37,7 @@ var (
 //	S3_UPLOAD_MEMORY, R2_UPLOAD_MEMORY (64MiB)                the upload memory budget of S3, of R2
 //	BUCKET_OBJECT_EXPIRATION_HOURS (720; 0 = never)           expiry
 //	STORAGE_DIR                                               the local directory
+//	STORAGE_MAX_SIZE (DefaultMaxSize; 0 = no bound)           its bound, such as 20GiB
 //
 // A backend counts as configured once any of its own variables is set (for
 // KV: KV_NAMESPACE_ID or CLOUDFLARE_API_URL; CLOUDFLARE_ACCOUNT_ID and
@@ -51,6 +52,17 @@ func FromEnv(lookup func(string) (string, bool)) (*Config, error) {
 	}
 	cfg := &Config{Dir: env("STORAGE_DIR")}
 	var errs []error
+	if v := env("STORAGE_MAX_SIZE"); v != "" {
+		n, err := ParseSize(v)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("STORAGE_MAX_SIZE: %w", err))
+		case n == 0:
+			cfg.MaxSize = -1 // explicitly unbounded
+		default:
+			cfg.MaxSize = n
+		}
+	}
 
 	hours := int64(DefaultExpirationHours)
 	if v := env("BUCKET_OBJECT_EXPIRATION_HOURS"); v != "" {
@@ -123,7 +135,7 @@ func FromEnv(lookup func(string) (string, bool)) (*Config, error) {
 		{"R2_UPLOAD_MEMORY", uploadMemoryR2(cfg.R2)},
 	} {
 		if v := env(b.name); v != "" && b.dst != nil {
-			n, err := parseByteSize(v)
+			n, err := ParseSize(v)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", b.name, err))
 			}

@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -48,6 +49,15 @@ type Config struct {
 	// is configured.
 	Dir string
 
+	// MaxSize bounds the bytes the local store's artifacts take
+	// (STORAGE_MAX_SIZE): the least recently used are evicted to make room.
+	// Zero means DefaultMaxSize of Dir; negative means no bound.
+	MaxSize int64
+
+	// Logger receives what the local store logs (entries of Dir that are
+	// not artifacts). Nil means no logging.
+	Logger *slog.Logger
+
 	// Expiration is the age after which artifacts expire; zero means never.
 	// KV applies it as the time to live of every write (unless KV.TTL is
 	// set); the other stores need a periodic [storage.Sweep], which
@@ -65,6 +75,9 @@ type Selected struct {
 	// NeedsSweep reports that artifacts expire only if storage.Sweep runs
 	// periodically (every backend but KV, when Expiration is set).
 	NeedsSweep bool
+	// MaxSize is the bound of the local store, in bytes; zero for none or
+	// for another backend.
+	MaxSize int64
 }
 
 // Open opens the store of the highest-priority configured backend.
@@ -90,7 +103,12 @@ func Open(ctx context.Context, cfg *Config) (*Selected, error) {
 		if cfg.Dir == "" {
 			return nil, errors.New("selector: no backend is configured and Config.Dir is empty")
 		}
-		sel.Store, err = fsstore.Open(cfg.Dir, nil)
+		sel.MaxSize = cfg.MaxSize
+		if sel.MaxSize == 0 {
+			sel.MaxSize = DefaultMaxSize(cfg.Dir)
+		}
+		sel.MaxSize = max(sel.MaxSize, 0)
+		sel.Store, err = fsstore.Open(cfg.Dir, &fsstore.Options{MaxSize: sel.MaxSize, Logger: cfg.Logger})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("selector: opening the %s store: %w", backend, err)

@@ -25,6 +25,11 @@
 //     the chain, so both errors.Is and errors.As work.
 //   - All methods are safe for concurrent use.
 //
+// A store that retries failed backend requests asks [MayRetry] before each
+// retry, so that a caller can ask for one attempt ([WithoutRetries]) or for no
+// retry of a request the backend throttled ([WithoutThrottledRetries]), and
+// reports throttling as an error wrapping [ErrThrottled].
+//
 // A store may refuse (with an error, and without harm to either artifact) to
 // store both a key and a longer key that has it as a prefix segment, such as
 // "team" and "team/abc": in a directory one of them would have to be both a

@@ -21,7 +21,7 @@ import (
 // counts exactly the lookups turbo made.
 func TestTurboLocalDirectory(t *testing.T) {
 	repo := turbotest.NewRepo(t, nil)
-	s := startServer(t, nil)
+	s := startServerInTerminal(t, nil)
 	var m []string
 	require.Eventually(t, func() bool {
 		m = regexp.MustCompile(`--api=(\S+) --token=(\S+) --team=(\S+)`).FindStringSubmatch(s.stdout.String())

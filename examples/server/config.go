@@ -35,6 +35,10 @@ type config struct {
 	TokenFile      string
 	TokenGenerated bool
 
+	// OIDC accepts JWTs from an OIDC issuer beside the tokens
+	// (OIDC_ISSUER, OIDC_AUDIENCE, OIDC_RULES; see oidc.go).
+	OIDC oidcConfig
+
 	// MaxArtifactSize bounds uploads (MAX_ARTIFACT_SIZE, default 2GiB;
 	// 0 means no limit).
 	MaxArtifactSize int64
@@ -50,6 +54,15 @@ type config struct {
 	// SweepInterval is how often expired artifacts are deleted from stores
 	// without a time to live of their own (SWEEP_INTERVAL, default 1h).
 	SweepInterval time.Duration
+
+	// Hardening: AllowShortTokens accepts tokens shorter than minTokenLen
+	// (ALLOW_SHORT_TOKENS=true); MetricsToken, when set, is the bearer
+	// token GET /metrics requires (METRICS_TOKEN).
+	AllowShortTokens bool
+	MetricsToken     string
+	// Nx configures Nx's protocol (SERVE_NX, NX_TEAM, NX_ON_STORE_FAILURE;
+	// see nx.go).
+	Nx nxConfig
 }
 
 // Defaults of the variables.
@@ -90,7 +103,7 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	}
 	cfg.Storage = storage
 
-	if cfg.MaxArtifactSize, err = parseSize(or(env("MAX_ARTIFACT_SIZE"), strconv.Itoa(defaultMaxArtifactSize))); err != nil {
+	if cfg.MaxArtifactSize, err = selector.ParseSize(or(env("MAX_ARTIFACT_SIZE"), strconv.Itoa(defaultMaxArtifactSize))); err != nil {
 		errs = append(errs, fmt.Errorf("MAX_ARTIFACT_SIZE: %w", err))
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
@@ -118,9 +131,22 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 		}
 	}
 
+	if v := env("ALLOW_SHORT_TOKENS"); v != "" {
+		if cfg.AllowShortTokens, err = strconv.ParseBool(v); err != nil {
+			errs = append(errs, fmt.Errorf("ALLOW_SHORT_TOKENS=%q is neither true nor false", v))
+		}
+	}
+	cfg.MetricsToken = env("METRICS_TOKEN")
+	if n := len(cfg.MetricsToken); n > 0 && n < minTokenLen && !cfg.AllowShortTokens {
+		errs = append(errs, fmt.Errorf("METRICS_TOKEN is %d characters long, shorter than %d: use a longer token, or set ALLOW_SHORT_TOKENS=true", n, minTokenLen))
+	}
+	nx, nxErrs := loadNxConfig(env)
+	cfg.Nx, errs = nx, append(errs, nxErrs...)
+
 	if len(cfg.Tokens) == 0 && len(cfg.ReadOnlyTokens) == 0 && cfg.TokenFile == "" {
 		cfg.Tokens, cfg.TokenGenerated = []string{rand.Text()}, true
 	}
+	errs = append(errs, loadOIDC(&cfg, env)) // last: an issuer needs no generated token
 	return cfg, errors.Join(errs...)
 }
 
@@ -140,26 +166,4 @@ func splitList(v string) []string {
 		}
 	}
 	return out
-}
-
-// parseSize parses a byte count with an optional binary unit: 1048576,
-// 512KiB, 100MiB, 2GiB (K, M and G mean the same).
-func parseSize(v string) (int64, error) {
-	units := []struct {
-		suffix string
-		shift  uint
-	}{{"KiB", 10}, {"MiB", 20}, {"GiB", 30}, {"K", 10}, {"M", 20}, {"G", 30}}
-	shift := uint(0)
-	num := v
-	for _, u := range units {
-		if n, ok := strings.CutSuffix(v, u.suffix); ok {
-			num, shift = strings.TrimSpace(n), u.shift
-			break
-		}
-	}
-	n, err := strconv.ParseInt(num, 10, 64)
-	if err != nil || n < 0 || n > (1<<62)>>shift {
-		return 0, fmt.Errorf("%q is not a size such as 1073741824, 512MiB or 2GiB", v)
-	}
-	return n << shift, nil
 }

@@ -82,17 +82,3 @@ func TestLoadConfigErrors(t *testing.T) {
 		assert.NotContains(t, err.Error(), "hidden", "a secret in an error")
 	}
 }
-
-func TestParseSize(t *testing.T) {
-	for in, want := range map[string]int64{
-		"0": 0, "1024": 1024, "1K": 1 << 10, "1KiB": 1 << 10, "100MiB": 100 << 20, "100M": 100 << 20, "2GiB": 2 << 30, "3 GiB": 3 << 30,
-	} {
-		got, err := parseSize(in)
-		require.NoError(t, err, in)
-		assert.Equal(t, want, got, in)
-	}
-	for _, in := range []string{"", "GiB", "1TB", "1.5GiB", "-5", "99999999999GiB"} {
-		_, err := parseSize(in)
-		assert.Error(t, err, in)
-	}
-}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/turbocache/turbocache/internal/respwriter"
@@ -46,7 +47,7 @@ func (h requestIDHandler) WithGroup(name string) slog.Handler {
 // withRequestLog gives every request an ID (the client's X-Request-Id when it
 // is a short token, else a new one), returns it in X-Request-Id, and logs
 // one line per request at info level. Headers, tokens included, are never
-// logged.
+// logged, and the values a client chooses are cut to maxLoggedLen bytes.
 func withRequestLog(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -61,7 +62,7 @@ func withRequestLog(log *slog.Logger, next http.Handler) http.Handler {
 		rec := respwriter.New(w)
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		log.LogAttrs(ctx, slog.LevelInfo, "request",
-			slog.String("method", r.Method), slog.String("path", r.URL.EscapedPath()),
+			slog.String("method", truncate(r.Method)), slog.String("path", truncate(r.URL.EscapedPath())),
 			slog.Int("status", rec.Code), slog.Int64("bytes", rec.Bytes),
 			slog.Duration("duration", time.Since(start)))
 	})
@@ -78,4 +79,18 @@ func validRequestID(id string) bool {
 		}
 	}
 	return true
+}
+
+// maxLoggedLen is the longest value a client chooses (the path, the
+// method) that a request's log line holds; the longest path turbo sends is
+// about 150 bytes. Without a bound, a client with no token could write its
+// whole request line, up to the 64 KiB of headers, into every log line.
+const maxLoggedLen = 256
+
+// truncate cuts v to maxLoggedLen bytes, saying how much was cut.
+func truncate(v string) string {
+	if len(v) <= maxLoggedLen {
+		return v
+	}
+	return v[:maxLoggedLen] + "...(" + strconv.Itoa(len(v)-maxLoggedLen) + " more bytes)"
 }

@@ -1,12 +1,14 @@
 // Command server is a standalone Turborepo remote cache: the httpapi
 // handler over a local-directory store, configured by environment
-// variables.
+// variables. It serves Nx's self-hosted remote cache (nxapi, at /v1/) from
+// the same store on the same port; see nx.go.
 //
 //	go run ./examples/server
 //
 // With no configuration it listens on 127.0.0.1:3000, keeps artifacts under
-// the user's cache directory and prints a generated token together with a
-// turbo command line that uses it. See config.go for the variables.
+// the user's cache directory and, when standard output is a terminal,
+// prints a generated token together with a turbo command line that uses
+// it. See config.go for the variables.
 package main
 
 import (

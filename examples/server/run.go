@@ -16,6 +16,7 @@ import (
 	"github.com/turbocache/turbocache/httpapi"
 	"github.com/turbocache/turbocache/metrics"
 	"github.com/turbocache/turbocache/selector"
+	"github.com/turbocache/turbocache/storage"
 )
 
 // run listens on the configured address and serves until ctx ends.
@@ -32,7 +33,11 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.Writer) error {
 	defer ln.Close()
 	logger := newLogger(stderr, cfg.LogFormat, cfg.LogLevel)
+	if err := checkExposure(cfg, ln.Addr(), stdout); err != nil {
+		return err
+	}
 
+	cfg.Storage.Logger = logger
 	sel, err := selector.Open(ctx, cfg.Storage)
 	if err != nil {
 		return err
@@ -48,8 +53,11 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 		return err
 	}
 	store := m.Store(sel.Store)
+	if u, ok := sel.Store.(storage.UsageReporter); ok {
+		reg.MustRegister(metrics.UsageCollector(u))
+	}
 
-	auth, err := authenticator(cfg)
+	auth, err := serverAuth(cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -64,9 +72,12 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/v8/", m.Handler(cache))
+	if err := mountNx(mux, cfg, store, auth, logger, m); err != nil {
+		return err
+	}
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(store, logger))
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", requireToken(cfg.MetricsToken, promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 
 	srv := &http.Server{
 		Handler:           withRequestLog(logger, mux),
@@ -78,12 +89,9 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	url := "http://" + ln.Addr().String()
+	announce(cfg, ln.Addr(), url, stdout, logger)
 	logger.Info("serving", "url", url, "storage", string(sel.Backend), "why", sel.Reason,
-		"max_artifact_size", cfg.MaxArtifactSize)
-	if cfg.TokenGenerated {
-		fmt.Fprintf(stdout, "No TURBO_TOKEN set; this run accepts the token %s\n", cfg.Tokens[0])
-		fmt.Fprintf(stdout, "Use the cache with:\n\n  turbo run build --api=%s --token=%s --team=my-team\n\n", url, cfg.Tokens[0])
-	}
+		"max_artifact_size", cfg.MaxArtifactSize, "storage_max_size", sel.MaxSize)
 
 	sweepCtx, stopSweep := context.WithCancel(ctx)
 	defer stopSweep()

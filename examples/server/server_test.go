@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net"
@@ -25,11 +26,40 @@ type server struct {
 }
 
 // startServer runs serve on a free loopback port with env as its whole
-// environment (STORAGE_DIR defaults to a temporary directory), and stops it
-// at the end of the test, checking that it shuts down cleanly.
+// environment (STORAGE_DIR defaults to a temporary directory, and
+// ALLOW_SHORT_TOKENS to true so that tests can use short tokens), and stops
+// it at the end of the test, checking that it shuts down cleanly.
 func startServer(t *testing.T, env map[string]string) *server {
 	t.Helper()
-	full := map[string]string{"STORAGE_DIR": t.TempDir()}
+	s := &server{stdout: &syncbuf.Buffer{}}
+	return s.start(t, env, s.stdout)
+}
+
+// startServerInTerminal is startServer with standard output on a
+// terminal, whose output s.stdout collects.
+func startServerInTerminal(t *testing.T, env map[string]string) *server {
+	t.Helper()
+	term, reader := openTerminal(t)
+	s := &server{stdout: &syncbuf.Buffer{}}
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		b := make([]byte, 4096)
+		for {
+			n, err := reader.Read(b)
+			s.stdout.Write(bytes.ReplaceAll(b[:n], []byte("\r"), nil)) // the terminal writes \r\n
+			if err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() { term.Close(); reader.Close(); <-copied })
+	return s.start(t, env, term)
+}
+
+func (s *server) start(t *testing.T, env map[string]string, stdout io.Writer) *server {
+	t.Helper()
+	full := map[string]string{"STORAGE_DIR": t.TempDir(), "ALLOW_SHORT_TOKENS": "true"}
 	for k, v := range env {
 		full[k] = v
 	}
@@ -38,9 +68,8 @@ func startServer(t *testing.T, env map[string]string) *server {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &server{URL: "http://" + ln.Addr().String(), cfg: cfg, stdout: &syncbuf.Buffer{}, stderr: &syncbuf.Buffer{},
-		stop: cancel, done: make(chan error, 1)}
-	go func() { s.done <- serve(ctx, cfg, ln, s.stdout, s.stderr) }()
+	s.URL, s.cfg, s.stderr, s.stop, s.done = "http://"+ln.Addr().String(), cfg, &syncbuf.Buffer{}, cancel, make(chan error, 1)
+	go func() { s.done <- serve(ctx, cfg, ln, stdout, s.stderr) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -72,7 +101,7 @@ func (s *server) do(t *testing.T, method, path, token, body string) (int, string
 }
 
 func TestServe(t *testing.T) {
-	s := startServer(t, nil)
+	s := startServerInTerminal(t, nil)
 	token := s.cfg.Tokens[0]
 
 	code, body, _ := s.do(t, "GET", "/v8/artifacts/status", token, "")

@@ -70,12 +70,62 @@ func TestTokenFileErrors(t *testing.T) {
 		{"ok\ntok rw web extra", "line 2: 4 fields"},
 		{"sha256:abc", "SHA256 is not 64 hex digits"},
 		{"tok rw bad/team", "bad/team"},
+		{"tok rw ,", `line 1: the team list "," names no team`},
+		{"ok\ntok ro ,,", `line 2: the team list ",," names no team`},
+		{"tok ro web\ntok rw *", "TURBO_TOKEN_FILE line 1 and TURBO_TOKEN_FILE line 2 are the same token"},
+		{"# a comment\ntok ro web\n\nsha256:" + sha("tok") + " rw", "TURBO_TOKEN_FILE line 2 and TURBO_TOKEN_FILE line 4 are the same token"},
 	} {
-		_, err := authenticator(config{TokenFile: writeTokenFile(t, tc.content)})
+		_, err := authenticator(config{TokenFile: writeTokenFile(t, tc.content), AllowShortTokens: true})
 		require.Error(t, err, "%q", tc.content)
 		assert.Contains(t, err.Error(), tc.want)
 		assert.NotContains(t, err.Error(), "tok ", "a secret in an error")
 	}
 	_, err := authenticator(config{TokenFile: filepath.Join(t.TempDir(), "missing")})
 	assert.ErrorContains(t, err, "TURBO_TOKEN_FILE")
+}
+
+// TestTokenMistakes checks the refusals of tokens whose configuration
+// grants more than it seems to: a digest given as a token, a short token
+// given by accident, and a token given twice.
+func TestTokenMistakes(t *testing.T) {
+	long := "a-token-of-24-characters"
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want string // "" when the configuration is accepted
+	}{
+		{"digest as TURBO_TOKEN", map[string]string{"TURBO_TOKEN": "sha256:" + sha(long)},
+			"TURBO_TOKEN#1 starts with sha256: tokens given as digests belong in TURBO_TOKEN_FILE"},
+		{"digest as a read-only token", map[string]string{"TURBO_READ_ONLY_TOKENS": long + ",sha256:" + sha(long)},
+			"TURBO_READ_ONLY_TOKENS#2 starts with sha256:"},
+		{"short TURBO_TOKEN", map[string]string{"TURBO_TOKEN": "tiny-secret"}, "TURBO_TOKEN#1 is 11 characters long, shorter than 16"},
+		{"short read-only token", map[string]string{"TURBO_READ_ONLY_TOKENS": "fifteen-chars-x"}, "TURBO_READ_ONLY_TOKENS#1 is 15 characters long"},
+		{"short token in the file", map[string]string{"TURBO_TOKEN_FILE": writeTokenFile(t, long+"\ntiny5 ro")}, "TURBO_TOKEN_FILE line 2 is 5 characters long"},
+		{"short tokens allowed", map[string]string{"TURBO_TOKEN": "tiny5", "ALLOW_SHORT_TOKENS": "true"}, ""},
+		{"sixteen characters", map[string]string{"TURBO_TOKEN": "sixteen-chars-xx"}, ""},
+		{"a digest in the file is no short token", map[string]string{"TURBO_TOKEN_FILE": writeTokenFile(t, "sha256:"+sha("x"))}, ""},
+		{"the same token twice", map[string]string{"TURBO_TOKEN": long + "," + long}, "TURBO_TOKEN#1 and TURBO_TOKEN#2 are the same token"},
+		{"read-only and read-write", map[string]string{"TURBO_TOKEN": long, "TURBO_READ_ONLY_TOKENS": long},
+			"TURBO_TOKEN#1 and TURBO_READ_ONLY_TOKENS#1 are the same token"},
+		{"variable and file", map[string]string{"TURBO_READ_ONLY_TOKENS": long, "TURBO_TOKEN_FILE": writeTokenFile(t, "sha256:"+sha(long)+" rw *")},
+			"TURBO_READ_ONLY_TOKENS#1 and TURBO_TOKEN_FILE line 1 are the same token"},
+		{"short METRICS_TOKEN", map[string]string{"TURBO_TOKEN": long, "METRICS_TOKEN": "m"}, "METRICS_TOKEN is 1 characters long"},
+		{"bad ALLOW_SHORT_TOKENS", map[string]string{"ALLOW_SHORT_TOKENS": "yes please"}, `ALLOW_SHORT_TOKENS="yes please"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := loadConfig(lookup(tc.env))
+			if err == nil {
+				_, err = authenticator(cfg)
+			}
+			if tc.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			for _, secret := range []string{long, "tiny-secret", "tiny5", "fifteen-chars-x"} {
+				assert.NotContains(t, err.Error(), secret, "a secret in an error")
+			}
+		})
+	}
 }

@@ -86,9 +86,17 @@ func TestFailedPutLeavesNoFile(t *testing.T) {
 	s := open(t, dir, nil)
 	err := s.Put(context.Background(), "team/short", bytes.NewReader([]byte("abc")), 10, storage.Metadata{})
 	require.Error(t, err)
-	entries, err := os.ReadDir(filepath.Join(dir, "team"))
+	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
-	assert.Empty(t, entries, "files left after a failed Put")
+	assert.Empty(t, entries, "files or the team's new directory left after a failed Put")
+
+	// A directory that existed before the failed Put stays.
+	require.NoError(t, s.Put(context.Background(), "team/ok", bytes.NewReader([]byte("ok")), 2, storage.Metadata{}))
+	require.Error(t, s.Put(context.Background(), "team/short", bytes.NewReader([]byte("abc")), 10, storage.Metadata{}))
+	entries, err = os.ReadDir(filepath.Join(dir, "team"))
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	assert.Equal(t, "ok", entries[0].Name())
 }
 
 func TestSymlinksCannotEscapeTheRoot(t *testing.T) {
@@ -141,8 +149,9 @@ func TestNotAnArtifact(t *testing.T) {
 	require.NoError(t, s.Put(ctx, "team/a", bytes.NewReader(nil), 0, storage.Metadata{}))
 
 	_, err := s.Stat(ctx, "junk")
-	assert.Error(t, err)
-	assert.NotErrorIs(t, err, storage.ErrNotFound, "a damaged file is a failure, not a miss")
+	assert.ErrorIs(t, err, storage.ErrNotFound, "a file that is not an artifact is a miss")
+	assert.FileExists(t, filepath.Join(dir, "junk"), "a foreign file is left alone")
+	assert.Equal(t, int64(1), s.Usage().Skipped)
 	_, err = s.Stat(ctx, "team")
 	assert.ErrorIs(t, err, storage.ErrNotFound, "a directory is not an artifact")
 	_, err = s.Stat(ctx, "team/a/b")

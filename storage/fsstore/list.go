@@ -14,9 +14,11 @@ import (
 // tempMark is in the name of every temporary file and of no artifact.
 const tempMark = "~"
 
-// List yields the artifacts whose keys start with prefix. Files that are not
-// artifacts (temporary files, anything whose name is not a valid key) are
-// skipped.
+// List yields the artifacts whose keys start with prefix. Entries that are
+// not artifacts (temporary files, files and directories whose names are not
+// keys or that cannot be read, files without an artifact's header) are
+// skipped, so that a stray file or a lost+found directory does not stop an
+// expiry sweep.
 func (s *Store) List(ctx context.Context, prefix string) iter.Seq2[storage.Object, error] {
 	return func(yield func(storage.Object, error) bool) {
 		start := "."
@@ -28,10 +30,14 @@ func (s *Store) List(ctx context.Context, prefix string) iter.Seq2[storage.Objec
 		}
 		err := fs.WalkDir(s.root.FS(), start, func(name string, d fs.DirEntry, err error) error {
 			if err != nil {
-				if name == start && errors.Is(err, fs.ErrNotExist) {
-					return fs.SkipAll
+				if name == start {
+					if errors.Is(err, fs.ErrNotExist) {
+						return fs.SkipAll
+					}
+					return err
 				}
-				return err
+				s.skips.add(s.log, name, err)
+				return nil
 			}
 			if err := ctx.Err(); err != nil {
 				return err
@@ -40,17 +46,29 @@ func (s *Store) List(ctx context.Context, prefix string) iter.Seq2[storage.Objec
 				if name != start && !strings.HasPrefix(name, prefix) && !strings.HasPrefix(prefix, name+"/") {
 					return fs.SkipDir
 				}
+				if name != "." && storage.ValidKey(name) != nil {
+					s.skips.add(s.log, name, errNotKey)
+					return fs.SkipDir
+				}
 				return nil
 			}
-			if !d.Type().IsRegular() || !strings.HasPrefix(name, prefix) || storage.ValidKey(name) != nil {
+			if !strings.HasPrefix(name, prefix) || strings.Contains(path.Base(name), tempMark) {
 				return nil
 			}
-			info, err := s.Stat(ctx, name)
+			if !d.Type().IsRegular() || storage.ValidKey(name) != nil {
+				s.skips.add(s.log, name, errNotKey)
+				return nil
+			}
+			info, err := s.stat(ctx, name, false)
 			if errors.Is(err, storage.ErrNotFound) {
 				return nil // deleted during the walk
 			}
 			if err != nil {
-				return err
+				if ctx.Err() != nil {
+					return err
+				}
+				s.skips.add(s.log, name, err)
+				return nil
 			}
 			if !yield(storage.Object{Key: name, Size: info.Size, Created: info.Created}, nil) {
 				return fs.SkipAll
@@ -61,20 +79,4 @@ func (s *Store) List(ctx context.Context, prefix string) iter.Seq2[storage.Objec
 			yield(storage.Object{}, err)
 		}
 	}
-}
-
-// removeTemps removes the temporary files below the root that no Put is
-// writing: those a crash or a killed process left.
-func (s *Store) removeTemps() error {
-	return fs.WalkDir(s.root.FS(), ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && strings.Contains(path.Base(name), tempMark) && !s.tempInUse(name) {
-			if err := s.root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
-		}
-		return nil
-	})
 }

@@ -17,7 +17,7 @@ import (
 // last, so that copying it to a network connection with io.CopyN can use
 // sendfile.
 func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, storage.Info, error) {
-	f, info, err := s.open(ctx, key)
+	f, info, err := s.open(ctx, key, true)
 	if err != nil {
 		return nil, storage.Info{}, err
 	}
@@ -30,7 +30,12 @@ func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, storage.Inf
 
 // Stat reports on the artifact stored under key.
 func (s *Store) Stat(ctx context.Context, key string) (storage.Info, error) {
-	f, info, err := s.open(ctx, key)
+	return s.stat(ctx, key, true)
+}
+
+// stat is Stat, recording a use of the artifact or not.
+func (s *Store) stat(ctx context.Context, key string, use bool) (storage.Info, error) {
+	f, info, err := s.open(ctx, key, use)
 	if err != nil {
 		return storage.Info{}, err
 	}
@@ -38,8 +43,9 @@ func (s *Store) Stat(ctx context.Context, key string) (storage.Info, error) {
 	return info, nil
 }
 
-// open opens the file of key and reads its header.
-func (s *Store) open(ctx context.Context, key string) (*os.File, storage.Info, error) {
+// open opens the file of key and reads its header, and records the use if
+// use is set. A file that is not an artifact is a miss, and is skipped.
+func (s *Store) open(ctx context.Context, key string, use bool) (*os.File, storage.Info, error) {
 	if err := storage.ValidKey(key); err != nil {
 		return nil, storage.Info{}, err
 	}
@@ -48,33 +54,49 @@ func (s *Store) open(ctx context.Context, key string) (*os.File, storage.Info, e
 	}
 	f, err := s.root.Open(key)
 	if err != nil {
-		return nil, storage.Info{}, fmt.Errorf("fsstore: open %q: %w", key, notFound(err))
+		err = notFound(err)
+		if errors.Is(err, storage.ErrNotFound) {
+			s.forget(key)
+		}
+		return nil, storage.Info{}, fmt.Errorf("fsstore: open %q: %w", key, err)
 	}
-	info, err := readInfo(f)
+	info, fileSize, err := readInfo(f)
 	if err != nil {
 		f.Close()
-		return nil, storage.Info{}, fmt.Errorf("fsstore: open %q: %w", key, notFound(err))
+		if errors.Is(err, errCorrupt) {
+			s.skips.add(s.log, key, err)
+			err = fmt.Errorf("%w: %w", storage.ErrNotFound, err)
+		}
+		err = notFound(err)
+		if errors.Is(err, storage.ErrNotFound) {
+			s.forget(key)
+		}
+		return nil, storage.Info{}, fmt.Errorf("fsstore: open %q: %w", key, err)
+	}
+	if use {
+		s.used(key, fileSize)
 	}
 	return f, info, nil
 }
 
-// readInfo reads what the header and the file system say about an artifact.
-func readInfo(f *os.File) (storage.Info, error) {
+// readInfo reads what the header and the file system say about an
+// artifact, and the size of its file.
+func readInfo(f *os.File) (storage.Info, int64, error) {
 	fi, err := f.Stat()
 	if err != nil {
-		return storage.Info{}, err
+		return storage.Info{}, 0, err
 	}
 	if !fi.Mode().IsRegular() {
-		return storage.Info{}, fs.ErrNotExist // a directory named like a key
+		return storage.Info{}, 0, fs.ErrNotExist // a directory named like a key
 	}
 	md, offset, err := readHeader(f)
 	if err != nil {
-		return storage.Info{}, err
+		return storage.Info{}, 0, err
 	}
 	if fi.Size() < offset {
-		return storage.Info{}, errCorrupt
+		return storage.Info{}, 0, errCorrupt
 	}
-	return storage.Info{Size: fi.Size() - offset, Created: fi.ModTime(), Metadata: md}, nil
+	return storage.Info{Size: fi.Size() - offset, Created: fi.ModTime(), Metadata: md}, fi.Size(), nil
 }
 
 // Delete removes the artifact stored under key, if any.
@@ -85,12 +107,17 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	s.mu.Lock() // a Put's rename and the index change as one
+	defer s.mu.Unlock()
 	fi, err := s.root.Lstat(key)
 	if err == nil && fi.IsDir() {
 		return nil // a directory is not an artifact
 	}
 	if err == nil {
 		err = s.root.Remove(key)
+	}
+	if e := s.idx.get(key); e != nil && (err == nil || errors.Is(err, fs.ErrNotExist)) {
+		s.idx.remove(e)
 	}
 	if err != nil && !errors.Is(notFound(err), storage.ErrNotFound) {
 		return fmt.Errorf("fsstore: delete %q: %w", key, err)

@@ -32,48 +32,54 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, md
 }
 
 func (s *Store) put(ctx context.Context, key string, r io.Reader, size int64, md storage.Metadata) error {
-	tmp, err := s.writeTemp(ctx, key, r, size, md)
+	if s.maxSize > 0 && size > s.maxSize {
+		return s.tooLarge(size)
+	}
+	tmp, fileSize, err := s.writeTemp(ctx, key, r, size, md)
 	if err != nil {
 		return err
 	}
-	if err := s.root.Rename(tmp, key); err != nil {
+	if s.maxSize > 0 && fileSize > s.maxSize {
+		s.root.Remove(tmp)
+		return s.tooLarge(fileSize)
+	}
+	err = s.install(key, fileSize, func() error { return s.root.Rename(tmp, key) })
+	if err != nil {
 		s.root.Remove(tmp)
 		return err
 	}
 	return nil
 }
 
+func (s *Store) tooLarge(size int64) error {
+	return fmt.Errorf("%w: %d bytes exceed the store's bound of %d", storage.ErrTooLarge, size, s.maxSize)
+}
+
 // writeTemp writes the artifact's file, header and bytes, to a new
 // temporary file beside key's file, syncs and closes it, and returns its
-// name. The caller moves it into place or removes it. On error nothing is
-// left behind.
-func (s *Store) writeTemp(ctx context.Context, key string, r io.Reader, size int64, md storage.Metadata) (string, error) {
+// name and size. The caller moves it into place or removes it. On error
+// nothing is left behind, not even a directory this call created.
+func (s *Store) writeTemp(ctx context.Context, key string, r io.Reader, size int64, md storage.Metadata) (string, int64, error) {
 	if err := ctx.Err(); err != nil {
-		return "", err
+		return "", 0, err
 	}
 	header, err := encodeHeader(md)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
-	tmp, f, err := s.createTemp(key)
-	if errors.Is(err, fs.ErrNotExist) {
-		// The artifact's directory does not exist yet: create it only
-		// now, sparing every later Put the system calls of MkdirAll.
-		if dir := path.Dir(key); dir != "." {
-			if err := s.root.MkdirAll(dir, s.dirMode); err != nil {
-				return "", err
-			}
-			tmp, f, err = s.createTemp(key)
-		}
-	}
+	tmp, f, madeDir, err := s.createTempDir(key)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	written := false
 	defer func() {
 		if !written {
 			f.Close()
 			s.root.Remove(tmp)
+			if madeDir {
+				// Fails, as it should, when another Put uses the directory.
+				s.root.Remove(path.Dir(key))
+			}
 		}
 	}()
 
@@ -86,34 +92,90 @@ func (s *Store) writeTemp(ctx context.Context, key string, r io.Reader, size int
 	m, err := io.ReadFull(src, buf[n:])
 	whole := err == io.EOF || err == io.ErrUnexpectedEOF
 	if err != nil && !whole {
-		return "", err
+		return "", 0, err
 	}
-	dst := newWriteback(f)
+	left := int64(-1)
+	if size >= 0 {
+		left = int64(len(header)) + size
+	}
+	dst := &roomWriter{s: s, w: newWriteback(f), left: left}
 	if _, err := dst.Write(buf[:n+m]); err != nil {
-		return "", err
+		return "", 0, err
 	}
+	fileSize := int64(n + m)
 	if !whole {
-		if _, err := io.CopyBuffer(dst, src, buf[:]); err != nil {
-			return "", err
+		c, err := io.CopyBuffer(dst, src, buf[:])
+		fileSize += c
+		if err != nil {
+			return "", 0, err
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return "", err
+		return "", 0, err
 	}
 	if err := f.Sync(); err != nil {
-		return "", err
+		if noSpace(err) {
+			// What the kernel could not write is lost: fail this
+			// upload, and make room for the next one.
+			s.makeRoom(fileSize)
+			err = errNoSpace(err)
+		}
+		return "", 0, err
 	}
 	if err := f.Close(); err != nil {
-		return "", err // the deferred Close fails harmlessly
+		return "", 0, err // the deferred Close fails harmlessly
 	}
 	if s.now != nil {
 		t := s.now()
 		if err := s.root.Chtimes(tmp, t, t); err != nil {
-			return "", err
+			return "", 0, err
 		}
 	}
 	written = true
-	return tmp, nil
+	return tmp, fileSize, nil
+}
+
+// createTempDir creates a temporary file beside key's file, creating its
+// directory when missing, and reports whether it did. A full disk is met
+// once by evicting artifacts.
+func (s *Store) createTempDir(key string) (string, *os.File, bool, error) {
+	madeDir, evicted := false, false
+	for attempt := 0; ; attempt++ {
+		tmp, f, err := s.createTemp(key)
+		switch {
+		case err == nil:
+			return tmp, f, madeDir, nil
+		case errors.Is(err, fs.ErrNotExist) && path.Dir(key) != "." && attempt < 3:
+			// The artifact's directory does not exist yet (or a failed
+			// Put just removed it): create it only now, sparing every
+			// later Put the system calls of MkdirAll.
+			if err := s.root.MkdirAll(path.Dir(key), s.dirMode); err != nil {
+				if noSpace(err) && !evicted {
+					evicted = true
+					if s.makeRoom(noSpaceRoom) {
+						continue
+					}
+				}
+				return "", nil, false, spaceErr(err)
+			}
+			madeDir = true
+		case noSpace(err) && !evicted:
+			evicted = true
+			if !s.makeRoom(noSpaceRoom) {
+				return "", nil, false, errNoSpace(err)
+			}
+		default:
+			return "", nil, false, spaceErr(err)
+		}
+	}
+}
+
+// spaceErr adds storage.ErrNoSpace to an error of a full disk.
+func spaceErr(err error) error {
+	if noSpace(err) {
+		return errNoSpace(err)
+	}
+	return err
 }
 
 // createTemp creates a new temporary file beside key's file. Its name holds

@@ -17,8 +17,8 @@ import (
 	"github.com/turbocache/turbocache/storage"
 )
 
-// Store is an in-memory [storage.Store] and [storage.Lister]. The zero value
-// is not usable; call New.
+// Store is an in-memory [storage.Store], [storage.Lister] and
+// [storage.Creator]. The zero value is not usable; call New.
 type Store struct {
 	now func() time.Time
 
@@ -98,6 +98,31 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, md
 	s.mu.Lock()
 	s.artifacts[key] = a
 	s.mu.Unlock()
+	return nil
+}
+
+// Create reads r to the end and stores its bytes under key, unless an
+// artifact is stored there already: then it fails with an error wrapping
+// storage.ErrExists. The check and the store are one step under the
+// Store's lock, so of concurrent Creates of one key exactly one succeeds.
+func (s *Store) Create(ctx context.Context, key string, r io.Reader, size int64, md storage.Metadata) error {
+	if err := storage.ValidKey(key); err != nil {
+		return err
+	}
+	data, err := readAll(storage.ExactReader(ctx, r, size), size)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return fmt.Errorf("memstore: create %q: %w", key, err)
+	}
+	a := &artifact{body: data, info: storage.Info{Size: int64(len(data)), Created: s.now(), Metadata: md}}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.artifacts[key] != nil {
+		return fmt.Errorf("memstore: create %q: %w", key, storage.ErrExists)
+	}
+	s.artifacts[key] = a
 	return nil
 }
 

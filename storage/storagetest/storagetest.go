@@ -20,7 +20,8 @@ import (
 // calls newStore once per subtest; each call must return a store that is
 // empty and independent of the others (a new directory, bucket or
 // namespace). Checks of List and Sweep run only for stores that implement
-// [storage.Lister].
+// [storage.Lister], checks of Create only for stores that implement
+// [storage.Creator].
 //
 // The suite writes artifacts of up to 64 MiB.
 func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
@@ -40,6 +41,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"List", testList},
 		{"Sweep", testSweep},
 		{"GetStreams", testGetStreams},
+		{"Create", testCreate},
 	}
 	for _, tc := range suite {
 		t.Run(tc.name, func(t *testing.T) {

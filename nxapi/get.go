@@ -1,0 +1,90 @@
+package nxapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/turbocache/turbocache/storage"
+)
+
+const contentTypeBinary = "application/octet-stream"
+
+// get serves GET (and HEAD) /v1/cache/{hash}.
+func (h *Handler) get(w http.ResponseWriter, r *http.Request, team, hash, key string) {
+	// One deadline for the whole download: the store's part through the
+	// context, the client's through the connection's write deadline, so
+	// that neither a stalled store nor a stalled client holds it longer.
+	deadline := time.Now().Add(h.downloadTimeout)
+	ctx, cancel := context.WithDeadline(r.Context(), deadline)
+	defer cancel()
+	_ = http.NewResponseController(w).SetWriteDeadline(deadline) // not supported by every ResponseWriter
+
+	var (
+		body io.ReadCloser
+		info storage.Info
+		err  error
+	)
+	if r.Method == http.MethodHead {
+		info, err = h.store.Stat(ctx, key)
+	} else {
+		body, info, err = h.store.Get(ctx, key)
+	}
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		h.lookup(r, team, LookupMiss)
+		reply(w, http.StatusNotFound, fmt.Sprintf("no record %s for team %q", hash, team))
+		return
+	case err != nil && clientGone(r.Context(), err):
+		h.gone(r, "get", team, hash, err)
+		return
+	case err != nil:
+		h.lookup(r, team, LookupFailed)
+		h.storeFailed(w, r, "get", team, hash, err)
+		return
+	}
+	h.lookup(r, team, LookupHit)
+	hd := w.Header()
+	hd.Set("Content-Type", contentTypeBinary)
+	hd.Set("Content-Length", strconv.FormatInt(info.Size, 10))
+	w.WriteHeader(http.StatusOK)
+	if body == nil {
+		return
+	}
+	defer body.Close()
+	// io.CopyN hands the ResponseWriter an io.LimitedReader, which net/http
+	// sends with sendfile(2) when the store's reader is an *os.File.
+	if _, err := io.CopyN(w, body, info.Size); err != nil {
+		if clientGone(r.Context(), err) {
+			h.gone(r, "get", team, hash, err)
+			return
+		}
+		// The status line is gone: the client sees a short body, which
+		// makes nx end its run, not use a partial record.
+		h.logFailure(r, "get", team, hash, fmt.Errorf("sending %d bytes: %w", info.Size, err))
+	}
+}
+
+func (h *Handler) lookup(r *http.Request, team string, result Lookup) {
+	if h.onLookup != nil {
+		h.onLookup(r.Context(), team, result)
+	}
+}
+
+// storeFailed answers a request whose store call failed, as the failure
+// mode says, and logs the failure.
+func (h *Handler) storeFailed(w http.ResponseWriter, r *http.Request, op, team, hash string, err error) {
+	h.logFailure(r, op, team, hash, err)
+	switch {
+	case h.failure == ErrorOnStoreFailure:
+		reply(w, http.StatusServiceUnavailable, op+" failed: the cache's store is failing")
+	case r.Method == http.MethodPut:
+		reply(w, http.StatusConflict, "not stored: the cache's store is failing")
+	default:
+		reply(w, http.StatusNotFound, fmt.Sprintf("no record %s for team %q: the cache's store is failing", hash, team))
+	}
+}

@@ -1,0 +1,86 @@
+package nxapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/turbocache/turbocache/storage"
+)
+
+// put serves PUT /v1/cache/{hash}.
+func (h *Handler) put(w http.ResponseWriter, r *http.Request, team, hash, key string) {
+	size := r.ContentLength // -1 when unknown (chunked)
+	if h.maxSize > 0 && size > h.maxSize {
+		h.tooLarge(w)
+		return
+	}
+	body := &recordingReader{r: r.Body}
+	if h.maxSize > 0 && size < 0 {
+		body.r = http.MaxBytesReader(w, r.Body, h.maxSize)
+	}
+	ctx := r.Context()
+	err := h.create(ctx, key, body, size)
+	var maxBytes *http.MaxBytesError
+	switch {
+	case err == nil:
+		reply(w, http.StatusOK, "stored")
+	case errors.Is(err, storage.ErrExists):
+		reply(w, http.StatusConflict, fmt.Sprintf("record %s of team %q exists; records are never replaced", hash, team))
+	case errors.Is(err, storage.ErrTooLarge), errors.As(body.err, &maxBytes):
+		h.tooLarge(w)
+	case clientGone(ctx, err) || body.err != nil && !errors.Is(body.err, io.EOF):
+		// The upload did not arrive whole; the store kept nothing.
+		h.gone(r, "put", team, hash, err)
+		reply(w, http.StatusBadRequest, "the upload ended before its Content-Length; nothing was stored")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		reply(w, http.StatusBadRequest, "the body is shorter than its Content-Length; nothing was stored")
+	default:
+		h.storeFailed(w, r, "put", team, hash, err)
+	}
+}
+
+// create stores a record unless one exists: atomically with the store's own
+// primitive when it has one, else under an in-process lock on the key.
+func (h *Handler) create(ctx context.Context, key string, r io.Reader, size int64) error {
+	if c, ok := h.store.(storage.Creator); ok {
+		return c.Create(ctx, key, r, size, storage.Metadata{})
+	}
+	unlock := h.locks.lock(key)
+	defer unlock()
+	switch _, err := h.store.Stat(ctx, key); {
+	case err == nil:
+		// Read the upload all the same, as a Creator does: nx sends the
+		// whole body before it reads the answer, and a connection closed
+		// under it would look like a failure, which it retries.
+		if _, err := io.Copy(io.Discard, r); err != nil {
+			return err
+		}
+		return fmt.Errorf("nxapi: %q: %w", key, storage.ErrExists)
+	case !errors.Is(err, storage.ErrNotFound):
+		return err
+	}
+	return h.store.Put(ctx, key, r, size, storage.Metadata{})
+}
+
+func (h *Handler) tooLarge(w http.ResponseWriter) {
+	reply(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("records are limited to %d bytes", h.maxSize))
+}
+
+// recordingReader remembers the first error its reader returned, so that a
+// failed store call can be told apart: the client's upload broke, or the
+// store did.
+type recordingReader struct {
+	r   io.Reader
+	err error
+}
+
+func (b *recordingReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && b.err == nil {
+		b.err = err
+	}
+	return n, err
+}
