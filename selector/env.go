@@ -38,6 +38,7 @@ var (
 //	BUCKET_OBJECT_EXPIRATION_HOURS (720; 0 = never)           expiry
 //	STORAGE_DIR                                               the local directory
 //	STORAGE_MAX_SIZE (DefaultMaxSize; 0 = no bound)           its bound, such as 20GiB
+//	LOCAL_CACHE_DIR, LOCAL_CACHE_MAX_SIZE, LOCAL_CACHE_WRITE (back, through)   the local tier in front of S3, KV or R2
 //
 // A backend counts as configured once any of its own variables is set (for
 // KV: KV_NAMESPACE_ID or CLOUDFLARE_API_URL; CLOUDFLARE_ACCOUNT_ID and
@@ -141,6 +142,13 @@ func FromEnv(lookup func(string) (string, bool)) (*Config, error) {
 			}
 			*b.dst = n
 		}
+	}
+
+	// The local tier in front of a cloud backend.
+	if lc, err := localCacheFromEnv(env); err != nil {
+		errs = append(errs, err)
+	} else {
+		cfg.LocalCache = lc
 	}
 
 	if err := errors.Join(errs...); err != nil {

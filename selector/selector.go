@@ -25,6 +25,7 @@ import (
 	"github.com/turbocache/turbocache/s3store"
 	"github.com/turbocache/turbocache/storage"
 	"github.com/turbocache/turbocache/storage/fsstore"
+	"github.com/turbocache/turbocache/storage/tiered"
 )
 
 // Backend names a kind of store.
@@ -58,6 +59,10 @@ type Config struct {
 	// not artifacts). Nil means no logging.
 	Logger *slog.Logger
 
+	// LocalCache, when not nil, puts a local disk tier in front of the S3,
+	// KV or R2 store (LOCAL_CACHE_* variables).
+	LocalCache *LocalCache
+
 	// Expiration is the age after which artifacts expire; zero means never.
 	// KV applies it as the time to live of every write (unless KV.TTL is
 	// set); the other stores need a periodic [storage.Sweep], which
@@ -78,6 +83,12 @@ type Selected struct {
 	// MaxSize is the bound of the local store, in bytes; zero for none or
 	// for another backend.
 	MaxSize int64
+
+	// Tier is the local tier in front of Store's backend, or nil; Store is
+	// then Tier. Close or Shutdown stops it.
+	Tier *tiered.Store
+
+	closers []func() error // what Close closes, in order
 }
 
 // Open opens the store of the highest-priority configured backend.
@@ -112,6 +123,15 @@ func Open(ctx context.Context, cfg *Config) (*Selected, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("selector: opening the %s store: %w", backend, err)
+	}
+	if c, ok := sel.Store.(interface{ Close() error }); ok {
+		sel.closers = append(sel.closers, c.Close)
+	}
+	if cfg.LocalCache != nil && backend != Dir {
+		if err := openTier(cfg.LocalCache, sel, cfg.Logger); err != nil {
+			sel.Close()
+			return nil, err
+		}
 	}
 	return sel, nil
 }

@@ -20,7 +20,7 @@ import (
 func TestNxAndTurbo(t *testing.T) {
 	ws := nxtest.NewWorkspace(t, 3)
 	repo := turbotest.NewRepo(t, nil)
-	s := startServer(t, nil)
+	s := startServerInTerminal(t, nil)
 	var m []string
 	require.Eventually(t, func() bool {
 		m = regexp.MustCompile(`NX_SELF_HOSTED_REMOTE_CACHE_SERVER=(\S+) NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN=(\S+) npx nx`).

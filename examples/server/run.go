@@ -42,15 +42,18 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	if c, ok := sel.Store.(io.Closer); ok {
-		defer c.Close()
-	}
+	defer sel.Close()
 	logUploadMemory(logger, sel.Store)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m, err := metrics.New(reg)
 	if err != nil {
 		return err
+	}
+	if sel.Tier != nil {
+		if err := metrics.RegisterTier(reg, sel.Tier); err != nil {
+			return err
+		}
 	}
 	store := m.Store(sel.Store)
 	if u, ok := sel.Store.(storage.UsageReporter); ok {
@@ -117,5 +120,5 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
-	return nil
+	return shutdownTier(sctx, sel, logger)
 }
