@@ -295,8 +295,16 @@ func (b *eofBody) Read(p []byte) (int, error) {
 // refused (or gave up on) before its end. Otherwise net/http drains what is
 // left before answering, at the client's pace, and a client that stalls
 // holds the connection until the server's ReadTimeout.
+//
+// The deadline leaves a moment (unreadBodyGrace) rather than none: with
+// none, the connection is torn down under the answer, and a client still
+// sending its body (an upload that failed after its first part) gets a
+// reset instead of the 5xx.
 func dropUnreadBody(w http.ResponseWriter, body *eofBody) {
 	if !body.eof.Load() {
-		_ = http.NewResponseController(w).SetReadDeadline(time.Now()) // not supported by every ResponseWriter
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(unreadBodyGrace)) // not supported by every ResponseWriter
 	}
 }
+
+// unreadBodyGrace is how long a refused body may still be read, at most.
+const unreadBodyGrace = time.Second

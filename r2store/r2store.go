@@ -55,6 +55,9 @@ type Config struct {
 	Concurrency int
 	// HTTPClient sends the requests; nil means the SDK's default client.
 	HTTPClient *http.Client
+	// UploadMemory bounds the memory all uploads together hold in part
+	// buffers, in bytes; 0 means s3store.DefaultUploadMemory (eight parts).
+	UploadMemory int64
 }
 
 // jurisdictions are the values Config.Jurisdiction accepts.
@@ -110,6 +113,7 @@ func S3Config(cfg Config) (s3store.Config, error) {
 		Concurrency:     cfg.Concurrency,
 		Checksum:        s3store.ChecksumWhenRequired,
 		HTTPClient:      cfg.HTTPClient,
+		UploadMemory:    cfg.UploadMemory,
 	}, nil
 }
 

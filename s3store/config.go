@@ -52,6 +52,10 @@ type Config struct {
 	// checksums validated. The zero value, ChecksumAuto, keeps the SDK's
 	// default for Amazon S3 and uses ChecksumWhenRequired with an Endpoint.
 	Checksum ChecksumMode
+	// UploadMemory bounds the memory all uploads together hold in part
+	// buffers, in bytes; 0 means DefaultUploadMemory. See
+	// Options.UploadMemory.
+	UploadMemory int64
 
 	// HTTPClient sends the requests; nil means the SDK's default client.
 	// Set it to trust a private certificate authority, for example.
@@ -84,7 +88,8 @@ func (c *Config) validate() error {
 
 // options returns the store options the config carries.
 func (c *Config) options() *Options {
-	return &Options{Prefix: c.Prefix, PartSize: c.PartSize, Concurrency: c.Concurrency, Checksum: c.checksum()}
+	return &Options{Prefix: c.Prefix, PartSize: c.PartSize, Concurrency: c.Concurrency, Checksum: c.checksum(),
+		UploadMemory: c.UploadMemory}
 }
 
 // checksum resolves ChecksumAuto for the endpoint.

@@ -41,7 +41,7 @@ func (s *Store) Create(ctx context.Context, key string, r io.Reader, size int64,
 		return fmt.Errorf("s3store: create %q: %w", key, err)
 	}
 	body := storage.ExactReader(ctx, r, size)
-	err = s.uploader.upload(ctx, s.bucket, s.prefix+key, body, metadata, true)
+	err = s.uploader.upload(ctx, object{bucket: s.bucket, key: s.prefix + key, metadata: metadata, onlyNew: true}, body, size)
 	switch {
 	case err == nil:
 		return nil

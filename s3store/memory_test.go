@@ -23,9 +23,9 @@ func TestStreamingMemory(t *testing.T) {
 		size        = 200 << 20
 		partSize    = s3store.MinPartSize
 		concurrency = 2
-		// The uploader holds up to Concurrency+1 pooled parts plus the
-		// first part it reads; the rest is the SDK's and TLS's buffers.
-		bound = (concurrency+2)*partSize + 8<<20
+		// One upload holds up to Concurrency parts in flight and the
+		// one it reads; the rest is the SDK's and TLS's buffers.
+		bound = (concurrency+1)*partSize + 8<<20
 	)
 	for _, tls := range []bool{false, true} {
 		t.Run(map[bool]string{false: "HTTP", true: "HTTPS"}[tls], func(t *testing.T) {

@@ -10,7 +10,9 @@ import (
 
 // Put uploads the bytes of r as the artifact stored under key. Bodies of
 // PartSize bytes or more go up as a multipart upload, which S3 makes
-// visible only once complete; a failure or the end of ctx aborts it.
+// visible only once complete; a failure or the end of ctx aborts it. The
+// part buffers come from the Store's upload memory budget
+// (Options.UploadMemory): when it is used up, Put waits for a buffer.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, md storage.Metadata) error {
 	if err := storage.ValidKey(key); err != nil {
 		return err
@@ -26,7 +28,8 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, md
 		return fmt.Errorf("s3store: put %q: %w", key, err)
 	}
 	body := storage.ExactReader(ctx, r, size)
-	if err := s.uploader.upload(ctx, s.bucket, s.prefix+key, body, metadata, false); err != nil {
+	obj := object{bucket: s.bucket, key: s.prefix + key, metadata: metadata}
+	if err := s.uploader.upload(ctx, obj, body, size); err != nil {
 		return fmt.Errorf("s3store: put %q in bucket %q: %w", key, s.bucket, err)
 	}
 	return nil

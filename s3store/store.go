@@ -40,6 +40,14 @@ type Options struct {
 	// Checksum overrides the client's checksum settings; ChecksumAuto
 	// keeps them.
 	Checksum ChecksumMode
+
+	// UploadMemory is the memory, in bytes, that all uploads of the Store
+	// together may hold in part buffers; 0 means DefaultUploadMemory, or
+	// one part when PartSize is larger. It is used in whole parts (64 MiB
+	// holds eight 8 MiB parts). An upload that finds the budget used up
+	// waits for a buffer, or until its context ends. Bodies of known size
+	// below one part stream over HTTPS without any buffer.
+	UploadMemory int64
 }
 
 // validate names the first bad field, as a field of parent.
@@ -58,6 +66,10 @@ func (o *Options) validate(parent string) error {
 		return fmt.Errorf("s3store: %s.Concurrency %d is negative", parent, o.Concurrency)
 	case o.Checksum < ChecksumAuto || o.Checksum > ChecksumWhenRequired:
 		return fmt.Errorf("s3store: %s.Checksum %v is not a ChecksumMode", parent, o.Checksum)
+	case o.UploadMemory < 0:
+		return fmt.Errorf("s3store: %s.UploadMemory %d is negative", parent, o.UploadMemory)
+	case o.UploadMemory != 0 && o.UploadMemory < o.partSize():
+		return fmt.Errorf("s3store: %s.UploadMemory %d is below one part of %d bytes", parent, o.UploadMemory, o.partSize())
 	}
 	return nil
 }
@@ -102,9 +114,25 @@ func New(client *s3.Client, bucket string, opts *Options) (*Store, error) {
 	if concurrency == 0 {
 		concurrency = DefaultConcurrency
 	}
-	s.uploader = newUploader(client, s.partSize, concurrency)
+	budget := opts.UploadMemory
+	if budget == 0 {
+		budget = max(DefaultUploadMemory, s.partSize)
+	}
+	s.uploader = newUploader(client, s.partSize, concurrency, budget)
 	return s, nil
 }
+
+// partSize is the part size the options give.
+func (o *Options) partSize() int64 {
+	if o.PartSize == 0 {
+		return DefaultPartSize
+	}
+	return o.PartSize
+}
+
+// UploadMemory returns the store's upload memory budget in bytes: what its
+// part buffers take once all are in use.
+func (s *Store) UploadMemory() int64 { return s.uploader.bufs.bytes() }
 
 // Bucket returns the name of the store's bucket.
 func (s *Store) Bucket() string { return s.bucket }

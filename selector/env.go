@@ -34,6 +34,7 @@ var (
 //	CLOUDFLARE_API_URL                                        Workers KV, optional API base
 //	CLOUDFLARE_ACCOUNT_ID, R2_ACCESS_KEY_ID, R2_SECRET_ACCESS_KEY, R2_BUCKET_NAME   R2 (all required)
 //	R2_JURISDICTION (eu, fedramp, us), R2_ENDPOINT            R2, optional
+//	S3_UPLOAD_MEMORY, R2_UPLOAD_MEMORY (64MiB)                the upload memory budget of S3, of R2
 //	BUCKET_OBJECT_EXPIRATION_HOURS (720; 0 = never)           expiry
 //	STORAGE_DIR                                               the local directory
 //	STORAGE_MAX_SIZE (DefaultMaxSize; 0 = no bound)           its bound, such as 20GiB
@@ -133,6 +134,24 @@ func FromEnv(lookup func(string) (string, bool)) (*Config, error) {
 		}
 	}
 
+	// The upload memory budgets, read only for a configured backend: on
+	// their own they configure nothing.
+	for _, b := range []struct {
+		name string
+		dst  *int64
+	}{
+		{"S3_UPLOAD_MEMORY", uploadMemory(cfg.S3)},
+		{"R2_UPLOAD_MEMORY", uploadMemoryR2(cfg.R2)},
+	} {
+		if v := env(b.name); v != "" && b.dst != nil {
+			n, err := ParseSize(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", b.name, err))
+			}
+			*b.dst = n
+		}
+	}
+
 	// The local tier in front of a cloud backend.
 	if lc, err := localCacheFromEnv(env); err != nil {
 		errs = append(errs, err)
@@ -144,6 +163,20 @@ func FromEnv(lookup func(string) (string, bool)) (*Config, error) {
 		return nil, fmt.Errorf("selector: %w", err)
 	}
 	return cfg, nil
+}
+
+func uploadMemory(c *s3store.Config) *int64 {
+	if c == nil {
+		return nil
+	}
+	return &c.UploadMemory
+}
+
+func uploadMemoryR2(c *r2store.Config) *int64 {
+	if c == nil {
+		return nil
+	}
+	return &c.UploadMemory
 }
 
 // anySet reports whether any of the named variables is set.

@@ -136,6 +136,10 @@ func TestFromEnvErrors(t *testing.T) {
 			[]string{"S3 is partly configured", "R2 is partly configured"}, nil},
 		{"bad path style", merge(s3Env, map[string]string{"S3_FORCE_PATH_STYLE": "maybe"}),
 			[]string{`S3_FORCE_PATH_STYLE="maybe"`}, nil},
+		{"bad S3 upload memory", merge(s3Env, map[string]string{"S3_UPLOAD_MEMORY": "lots"}),
+			[]string{`S3_UPLOAD_MEMORY: "lots" is not a size`}, nil},
+		{"bad R2 upload memory", merge(r2Env, map[string]string{"R2_UPLOAD_MEMORY": "-1MiB"}),
+			[]string{`R2_UPLOAD_MEMORY: "-1MiB" is not a size`}, nil},
 		{"bad expiration", map[string]string{"BUCKET_OBJECT_EXPIRATION_HOURS": "30d"},
 			[]string{`BUCKET_OBJECT_EXPIRATION_HOURS="30d"`}, nil},
 		{"negative expiration", map[string]string{"BUCKET_OBJECT_EXPIRATION_HOURS": "-1"},
@@ -169,4 +173,33 @@ func TestFromEnvIgnoresBlankValues(t *testing.T) {
 	assert.Nil(t, cfg.S3)
 	assert.Nil(t, cfg.KV)
 	assert.False(t, strings.Contains(cfg.Dir, " "))
+}
+
+func TestFromEnvUploadMemory(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		env    map[string]string
+		s3, r2 int64
+	}{
+		{"unset", merge(s3Env, r2Env), 0, 0},
+		{"bytes", merge(s3Env, map[string]string{"S3_UPLOAD_MEMORY": "33554432"}), 32 << 20, 0},
+		{"MiB", merge(s3Env, r2Env, map[string]string{"S3_UPLOAD_MEMORY": "128MiB", "R2_UPLOAD_MEMORY": "16 MiB"}), 128 << 20, 16 << 20},
+		{"GiB", merge(r2Env, map[string]string{"R2_UPLOAD_MEMORY": "1GiB"}), 0, 1 << 30},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := selector.FromEnv(lookup(tc.env))
+			require.NoError(t, err)
+			if cfg.S3 != nil {
+				assert.Equal(t, tc.s3, cfg.S3.UploadMemory)
+			}
+			if cfg.R2 != nil {
+				assert.Equal(t, tc.r2, cfg.R2.UploadMemory)
+			}
+		})
+	}
+	// On its own, a budget configures no backend.
+	cfg, err := selector.FromEnv(lookup(map[string]string{"S3_UPLOAD_MEMORY": "64MiB", "R2_UPLOAD_MEMORY": "64MiB"}))
+	require.NoError(t, err)
+	assert.Nil(t, cfg.S3)
+	assert.Nil(t, cfg.R2)
 }

@@ -6,6 +6,15 @@
 // costs). bench/run builds the servers, installs the peer and calls it; see
 // there.
 //
+// With -mode s3 it starts a versitygw process (-versitygw) and compares,
+// on that one S3 server, this project's server, the peer (STORAGE_PROVIDER
+// s3) and a bare S3 client (bare-sdk: the SDK's PutObject and GetObject of
+// the same bytes, no server between) as the floor. With -mode tier it
+// compares this project's server with a local disk tier in front of
+// versitygw (LOCAL_CACHE_DIR, LOCAL_CACHE_MAX_SIZE) against the same server
+// on a local directory alone and on versitygw alone, and the peer on
+// versitygw. Every server run gets a bucket of its own.
+//
 // Each round runs every workload against every server, interleaved: for
 // each workload, the servers take turns, in an order that rotates every
 // round, so that a noisy neighbour slows all of them alike. Every server is
@@ -22,6 +31,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,6 +58,10 @@ type config struct {
 	rounds                  int
 	workloads               []string
 	sizes                   load.Sizes
+
+	// mode is modeLocal, modeS3 or modeTier; versitygw is the S3 server
+	// of the last two, tierMaxSize the tier's LOCAL_CACHE_MAX_SIZE.
+	mode, versitygw, tierMaxSize string
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -59,6 +73,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.peer, "peer", os.Getenv("TURBOCACHE_PEER"), "the peer's dist/cli.js (default $TURBOCACHE_PEER; empty: leave the peer out)")
 	fs.StringVar(&cfg.node, "node", "node", "the Node.js executable that runs the peer")
 	fs.StringVar(&cfg.work, "dir", "", "directory for the servers' storage and logs (default: a new temporary directory, removed at the end)")
+	fs.StringVar(&cfg.mode, "mode", modeLocal, "local: the servers on local directories; s3: on one versitygw, with a bare S3 client as the floor; tier: the server's local tier (LOCAL_CACHE_DIR) over versitygw")
+	fs.StringVar(&cfg.versitygw, "versitygw", os.Getenv("VERSITYGW_BIN"), "the versitygw executable of the s3 and tier modes (default $VERSITYGW_BIN)")
+	fs.StringVar(&cfg.tierMaxSize, "tier-max-size", "8GiB", "LOCAL_CACHE_MAX_SIZE of the tier mode")
 	fs.BoolVar(&cfg.floorSync, "floor-fsync", true, "also measure the floor server with fsync before every rename, as fsstore does")
 	fs.IntVar(&cfg.rounds, "rounds", 3, "rounds; figures are medians over rounds")
 	names := fs.String("workloads", "large,parallel,small-get,small-put", "comma-separated workloads to run")
@@ -74,8 +91,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	cfg.workloads = strings.Split(*names, ",")
 	switch {
-	case cfg.ours == "" || cfg.floor == "":
-		return cfg, fmt.Errorf("-ours and -floor are required")
+	case cfg.mode != modeLocal && cfg.mode != modeS3 && cfg.mode != modeTier:
+		return cfg, fmt.Errorf("-mode %q: want local, s3 or tier", cfg.mode)
+	case cfg.ours == "":
+		return cfg, fmt.Errorf("-ours is required")
+	case cfg.mode == modeLocal && cfg.floor == "":
+		return cfg, fmt.Errorf("-floor is required in the local mode")
+	case cfg.mode != modeLocal && cfg.versitygw == "":
+		return cfg, fmt.Errorf("-versitygw (or $VERSITYGW_BIN) is required in the %s mode", cfg.mode)
 	case cfg.rounds < 1:
 		return cfg, fmt.Errorf("-rounds %d: want at least 1", cfg.rounds)
 	}
@@ -137,6 +160,17 @@ func run(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 
 	servers := cfg.servers()
+	if cfg.mode != modeLocal {
+		b, err := startS3(ctx, cfg.versitygw, cfg.work)
+		if err != nil {
+			return err
+		}
+		defer b.stop()
+		servers = cfg.s3Servers(b)
+		if cfg.mode == modeTier {
+			servers = cfg.tierServers(b)
+		}
+	}
 	m := newMeasurements()
 	token := rand.Text()
 	start := time.Now()
@@ -171,6 +205,18 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 // runOne starts s, runs w against it and stops it.
 func runOne(ctx context.Context, s server, w load.Workload, work, token string, sizes load.Sizes) ([]load.Result, error) {
+	if s.s3 != nil {
+		bucket := s.s3.bucketFor(filepath.Join(work, s.name))
+		if err := s.s3.createBucket(ctx, bucket); err != nil {
+			return nil, err
+		}
+		defer s.s3.removeBucket(bucket)
+		if s.bare {
+			ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+			defer cancel()
+			return w.Run(ctx, &bareClient{client: s.s3.client(max(sizes.Conns, sizes.Parallel)), bucket: bucket}, nil)
+		}
+	}
 	p, err := s.start(ctx, work, token)
 	if err != nil {
 		return nil, err

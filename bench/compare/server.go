@@ -19,6 +19,12 @@ type server struct {
 	// command returns the command line and the environment (beyond the
 	// inherited one) that serve on 127.0.0.1:port from dir with token.
 	command func(port, dir, token string) (argv, env []string)
+	// s3, when not nil, is the S3 server it stores in: each run gets a
+	// new bucket there, named by b.bucketFor(dir).
+	s3 *s3Backend
+	// bare marks the bare S3 client: no process, the workloads talk to
+	// s3 directly.
+	bare bool
 }
 
 // process is a running server.

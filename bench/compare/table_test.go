@@ -68,7 +68,11 @@ func TestParseFlags(t *testing.T) {
 		{"all four", []string{"-ours", "s", "-floor", "f", "-peer", "p.js"}, "", 4},
 		{"no peer", []string{"-ours", "s", "-floor", "f", "-peer", ""}, "", 3},
 		{"no floor with fsync", []string{"-ours", "s", "-floor", "f", "-peer", "p.js", "-floor-fsync=false"}, "", 3},
-		{"no server", []string{"-floor", "f"}, "-ours and -floor are required", 0},
+		{"no server", []string{"-floor", "f"}, "-ours is required", 0},
+		{"no floor", []string{"-ours", "s"}, "-floor is required in the local mode", 0},
+		{"unknown mode", []string{"-ours", "s", "-mode", "gcs"}, `-mode "gcs": want local, s3 or tier`, 0},
+		{"s3 without versitygw", []string{"-ours", "s", "-mode", "s3", "-versitygw", ""}, "-versitygw (or $VERSITYGW_BIN) is required in the s3 mode", 0},
+		{"s3 mode", []string{"-ours", "s", "-mode", "s3", "-versitygw", "v"}, "", -1}, // TestS3Modes
 		{"no rounds", []string{"-ours", "s", "-floor", "f", "-rounds", "0"}, "want at least 1", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -79,7 +83,9 @@ func TestParseFlags(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			assert.Len(t, cfg.servers(), tc.servers)
+			if tc.servers >= 0 {
+				assert.Len(t, cfg.servers(), tc.servers)
+			}
 		})
 	}
 }

@@ -48,6 +48,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 		return err
 	}
 	defer sel.Close()
+	logUploadMemory(logger, sel.Store)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m, err := metrics.New(reg)

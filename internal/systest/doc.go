@@ -7,7 +7,8 @@
 // SIGKILL leaves no partial artifact and no temporary file behind, clients
 // that send or read one byte at a time are cut off by the server's timeouts,
 // and many concurrent clients get back exactly the bytes they stored while
-// the server's memory stays bounded.
+// the server's memory stays bounded; on an S3 bucket (versitygw), it stays
+// within the upload memory budget however many uploads arrive at once.
 //
 // The load test runs for 5 seconds with 16 clients by default; set
 // TURBOCACHE_LOAD=1 for the full run (64 clients for 60 seconds), and

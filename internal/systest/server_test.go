@@ -24,7 +24,7 @@ import (
 )
 
 // token is the bearer token every test server accepts.
-const token = "systest-token"
+const token = "systest-token-16chars"
 
 // built is the server, built once and shared by every test of the package.
 var built struct {

@@ -17,11 +17,11 @@ import (
 // file.
 func TestForbiddenAnswerHidesServerPaths(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "tokens")
-	require.NoError(t, os.WriteFile(file, []byte(token+" rw *\nlimited-token rw team_a\n"), 0o600))
+	require.NoError(t, os.WriteFile(file, []byte(token+" rw *\nlimited-token-team-a rw team_a\n"), 0o600))
 	srv := startServer(t, t.TempDir(), "TURBO_TOKEN=", "TURBO_TOKEN_FILE="+file)
 	req, err := http.NewRequestWithContext(context.Background(), "GET", srv.URL+artifactPath("team_b", "0123456789abcdef"), nil)
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer limited-token")
+	req.Header.Set("Authorization", "Bearer limited-token-team-a")
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()

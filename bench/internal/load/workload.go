@@ -34,6 +34,17 @@ var DefaultSizes = Sizes{
 	Small: 10 << 10, SmallGets: 2000, SmallPuts: 500, Conns: 16,
 }
 
+// A Transport moves artifacts to and from one server: a Client over the
+// remote-cache protocol, or anything else measured the same way (a bare
+// S3 client, for the floor of the S3 benchmarks).
+type Transport interface {
+	// Put uploads body under hash and reports how long it took.
+	Put(ctx context.Context, hash string, body []byte) (time.Duration, error)
+	// Get downloads the artifact under hash into buf, which is exactly as
+	// long as the artifact, and reports how long it took.
+	Get(ctx context.Context, hash string, buf []byte) (time.Duration, error)
+}
+
 // A Workload is a sequence of phases run against one server. The caller
 // may restart the server before each Workload, and measures its memory
 // after each phase through the probe passed to Run.
@@ -44,7 +55,7 @@ type Workload struct {
 	// Run runs the workload's phases against c and returns one Result per
 	// phase. After each phase it calls probe, when not nil, and stores
 	// what it returns as the Result's PeakRSS.
-	Run func(ctx context.Context, c *Client, probe func() int64) ([]Result, error)
+	Run func(ctx context.Context, c Transport, probe func() int64) ([]Result, error)
 }
 
 // Workloads returns the benchmark's workloads, scaled by s. Their data is
@@ -58,7 +69,7 @@ func Workloads(s Sizes) []Workload {
 	smallBufs := touchedBuffers(s.SmallGets, s.Small) // one per GET, checked at the end
 	mib := s.Large >> 20
 	return []Workload{
-		{Name: "large", Run: func(ctx context.Context, c *Client, probe func() int64) ([]Result, error) {
+		{Name: "large", Run: func(ctx context.Context, c Transport, probe func() int64) ([]Result, error) {
 			keys := hashes(s.LargeRounds)
 			puts := make([]outcome, s.LargeRounds)
 			gets := make([]outcome, s.LargeRounds)
@@ -83,7 +94,7 @@ func Workloads(s Sizes) []Workload {
 			gr.PeakRSS = pr.PeakRSS
 			return []Result{pr, gr}, ctx.Err()
 		}},
-		{Name: "parallel", Run: func(ctx context.Context, c *Client, probe func() int64) ([]Result, error) {
+		{Name: "parallel", Run: func(ctx context.Context, c Transport, probe func() int64) ([]Result, error) {
 			keys := hashes(s.Parallel)
 			pr := phase(fmt.Sprintf("%d× PUT %d MiB", s.Parallel, mib), s.Parallel, s.Parallel,
 				func(i int) outcome {
@@ -104,7 +115,7 @@ func Workloads(s Sizes) []Workload {
 			gr.PeakRSS = call(probe)
 			return []Result{pr, gr}, ctx.Err()
 		}},
-		{Name: "small-get", Run: func(ctx context.Context, c *Client, probe func() int64) ([]Result, error) {
+		{Name: "small-get", Run: func(ctx context.Context, c Transport, probe func() int64) ([]Result, error) {
 			hash := hashes(1)[0]
 			body, sum := small.artifact(0, s.Small)
 			if _, err := c.Put(ctx, hash, body); err != nil {
@@ -119,7 +130,7 @@ func Workloads(s Sizes) []Workload {
 			r.PeakRSS = call(probe)
 			return []Result{r}, ctx.Err()
 		}},
-		{Name: "small-put", Run: func(ctx context.Context, c *Client, probe func() int64) ([]Result, error) {
+		{Name: "small-put", Run: func(ctx context.Context, c Transport, probe func() int64) ([]Result, error) {
 			keys := hashes(s.SmallPuts)
 			r := phase(fmt.Sprintf("%d× PUT %d KiB", s.SmallPuts, s.Small>>10), s.SmallPuts, s.Conns,
 				func(i int) outcome {
