@@ -2,6 +2,7 @@ package usage
 
 import (
 	_ "embed"
+	"fmt"
 	"html/template"
 	"io"
 	"strconv"
@@ -48,9 +49,9 @@ type storedRow struct {
 type teamRow struct {
 	Team string
 	row
-	HitPath, MissPath, SavedPoints string
-	MaxLookups                     int64
-	MaxSaved                       string
+	// Chart is the team's SVG, built by chart: only numbers and the
+	// escaped team name go into it.
+	Chart template.HTML
 }
 
 // Page renders reports as HTML.
@@ -109,7 +110,6 @@ func chart(tr *TeamReport, buf []byte) (teamRow, []byte) {
 		maxLookups = max(maxLookups, d.Hits+d.Misses)
 		maxSaved = max(maxSaved, d.SavedMillis)
 	}
-	tr2.MaxLookups, tr2.MaxSaved = maxLookups, formatMillis(maxSaved)
 	barW := chartWidth / n
 	plot := int64(chartHeight - chartTop)
 	scale := func(v, top int64) int64 {
@@ -135,18 +135,20 @@ func chart(tr *TeamReport, buf []byte) (teamRow, []byte) {
 		return append(buf, 'z')
 	}
 	bottom := int64(chartHeight)
+	team := template.HTMLEscapeString(tr.Team)
 	buf = buf[:0]
-	for i, d := range tr.Days {
-		buf = bar(buf, i*barW, bottom, scale(d.Hits, maxLookups))
-	}
-	tr2.HitPath = string(buf)
-	buf = buf[:0]
+	buf = fmt.Appendf(buf, `<svg viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s: %d hits, %d misses, %s saved over %d days">`,
+		chartWidth, chartHeight, chartWidth, chartHeight, team, tr.Total.Hits, tr.Total.Misses, formatMillis(tr.Total.SavedMillis), n)
+	buf = append(buf, `<path class="miss" d="`...)
 	for i, d := range tr.Days {
 		h := scale(d.Hits, maxLookups)
 		buf = bar(buf, i*barW, bottom-h, scale(d.Hits+d.Misses, maxLookups)-h)
 	}
-	tr2.MissPath = string(buf)
-	buf = buf[:0]
+	buf = append(buf, `"/><path class="hit" d="`...)
+	for i, d := range tr.Days {
+		buf = bar(buf, i*barW, bottom, scale(d.Hits, maxLookups))
+	}
+	buf = append(buf, `"/><polyline class="saved" points="`...)
 	for i, d := range tr.Days {
 		if i > 0 {
 			buf = append(buf, ' ')
@@ -155,7 +157,9 @@ func chart(tr *TeamReport, buf []byte) (teamRow, []byte) {
 		buf = append(buf, ',')
 		buf = strconv.AppendInt(buf, bottom-scale(d.SavedMillis, maxSaved), 10)
 	}
-	tr2.SavedPoints = string(buf)
+	buf = fmt.Appendf(buf, `"/><text x="4" y="12" font-size="10" fill="#555">%d lookups/day · %s saved/day at most</text></svg>`,
+		maxLookups, formatMillis(maxSaved))
+	tr2.Chart = template.HTML(buf)
 	return tr2, buf
 }
 
