@@ -16,8 +16,8 @@
 // and turbo reports a REMOTE HIT or MISS event for it afterwards. Both are
 // kept, apart (Counts.Hits and Counts.Misses for the lookups served,
 // Counts.ReportedHits and Counts.ReportedMisses for the events), and
-// summed over replicas first. What is shown as a day's hits is the larger
-// of the two, and likewise for misses: when both sides saw the same
+// summed over replicas first. What is shown as a team's hits of a day, per
+// protocol, is the larger of the two, and likewise for misses: when both sides saw the same
 // lookups they agree; when turbo sends no events (a client that does not
 // report, or Nx, which never does) the lookups served count; when the
 // server did not see a lookup that turbo did report (a cache in front of
@@ -46,10 +46,12 @@
 // off. Replicas with distinct names that share one store each write their
 // own records; [Recorder.Read] sums them, so every replica shows the same
 // totals. Reading lists the records of the last days when the store is a
-// [storage.Lister]; otherwise each replica adds its name to an index record,
-// _turbocache/usage/replicas, read back and rewritten on each flush until
-// it holds the name (two replicas writing it at once lose one name for one
-// flush at most), and reading fetches each listed replica's record of each
+// [storage.Lister]; otherwise (or when its List fails with
+// storage.ErrNoLister, as a tier's over a store that cannot list, which the
+// first flush finds out) each replica adds its name to an index record,
+// _turbocache/usage/replicas, read back at each flush and rewritten
+// until a read shows the name (two replicas writing it at once lose one
+// name until the next flush), and reading fetches each listed replica's record of each
 // day. Records already read are kept, parsed, while their size and time
 // stay the same.
 //

@@ -3,7 +3,9 @@ package usage_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"iter"
 	"testing"
 	"time"
 
@@ -31,6 +33,17 @@ var stores = []struct {
 	{"memstore", func(t *testing.T) storage.Store { return memstore.New(nil) }},
 	{"fsstore", func(t *testing.T) storage.Store { return openFS(t, t.TempDir()) }},
 	{"no lister", func(t *testing.T) storage.Store { return noLister{memstore.New(nil)} }},
+	{"lister that cannot list", func(t *testing.T) storage.Store { return failingLister{noLister{memstore.New(nil)}} }},
+}
+
+// failingLister is a Lister whose store cannot list, as a tier over a store
+// without a Lister.
+type failingLister struct{ noLister }
+
+func (failingLister) List(context.Context, string) iter.Seq2[storage.Object, error] {
+	return func(yield func(storage.Object, error) bool) {
+		yield(storage.Object{}, fmt.Errorf("list: %w", storage.ErrNoLister))
+	}
 }
 
 func openFS(t *testing.T, dir string) *fsstore.Store {

@@ -73,6 +73,7 @@ func (r *Recorder) Read(ctx context.Context, days int) (*Report, error) {
 	}
 	var replicas []string
 	lister, isLister := r.store.(storage.Lister)
+	isLister = isLister && !r.noList.Load()
 	if !isLister {
 		names, err := r.readIndex(ctx)
 		if err != nil {
@@ -91,6 +92,13 @@ func (r *Recorder) Read(ctx context.Context, days int) (*Report, error) {
 		var objs []storage.Object
 		if isLister {
 			for obj, err := range lister.List(ctx, dayPrefix(day)) {
+				if errors.Is(err, storage.ErrNoLister) && !r.noList.Swap(true) {
+					// A wrapper whose store cannot list after all (a tier
+					// over a store without a Lister): use the index.
+					r.readMu.Unlock()
+					defer r.readMu.Lock()
+					return r.Read(ctx, days)
+				}
 				if err != nil {
 					return nil, fmt.Errorf("usage: listing %s: %w", dayPrefix(day), err)
 				}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/turbocache/turbocache/httpapi"
@@ -66,8 +67,10 @@ type Recorder struct {
 	days    map[string]*dayCounts
 	dropped int64
 
-	flushMu sync.Mutex // one flush at a time
-	indexed bool       // the replica's name is in the index (stores without a Lister)
+	flushMu sync.Mutex  // one flush at a time
+	indexed bool        // the replica's name is in the index (stores without a Lister)
+	noList  atomic.Bool // the store is a Lister that cannot list (storage.ErrNoLister)
+	probed  bool        // noList is known
 
 	readMu sync.Mutex
 	cache  map[string]cachedRecord
@@ -234,7 +237,10 @@ func (r *Recorder) Flush(ctx context.Context) error {
 	r.flushMu.Lock()
 	defer r.flushMu.Unlock()
 	var errs []error
-	if _, ok := r.store.(storage.Lister); !ok {
+	if l, ok := r.store.(storage.Lister); ok && !r.probed {
+		r.probe(ctx, l)
+	}
+	if _, ok := r.store.(storage.Lister); !ok || r.noList.Load() {
 		if err := r.index(ctx); err != nil {
 			errs = append(errs, err)
 		}
@@ -323,6 +329,22 @@ func (r *Recorder) readRecord(ctx context.Context, key string) (*record, error) 
 	}
 	defer rc.Close()
 	return decodeRecord(rc, key)
+}
+
+// probe finds out, at the first flush, whether a Lister can list: a
+// wrapper (a tier) may implement List over a store that cannot, and then
+// replicas need the index to find each other.
+func (r *Recorder) probe(ctx context.Context, l storage.Lister) {
+	for _, err := range l.List(ctx, dayPrefix(dayOf(r.now()))) {
+		if errors.Is(err, storage.ErrNoLister) {
+			r.noList.Store(true)
+		}
+		if err != nil && !errors.Is(err, storage.ErrNoLister) {
+			return // try again at the next flush
+		}
+		break
+	}
+	r.probed = true
 }
 
 // replicaIndex is the record of replica names.
