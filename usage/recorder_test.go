@@ -2,6 +2,7 @@ package usage_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -217,4 +218,28 @@ func TestNotCounted(t *testing.T) {
 	rep, err := rec.Read(ctx, 1)
 	require.NoError(t, err)
 	assert.Empty(t, rep.Teams)
+}
+
+// TestKeysApart stores, on a directory, the artifacts of a team named like
+// the records' first segment beside the records: neither takes the other's
+// name, as a file or as a directory.
+func TestKeysApart(t *testing.T) {
+	ctx := context.Background()
+	s := openFS(t, t.TempDir())
+	rec := usage.New(s, &usage.Options{Replica: "a", Now: (&clock{day1}).now})
+	cache := rec.Store(s)
+	rec.Events(ctx, "_turbocache", hits(1, 10))
+	require.NoError(t, rec.Flush(ctx), "records first")
+	for _, key := range []string{"_turbocache/0123abcd", "_turbocache/nx/12345", "_turbocache/abc"} {
+		require.NoError(t, cache.Put(ctx, key, strings.NewReader("x"), 1, storage.Metadata{}), key)
+	}
+	rec.Events(ctx, "_turbocache", hits(1, 10))
+	require.NoError(t, rec.Flush(ctx), "records after")
+	rep, err := rec.Read(ctx, 1)
+	require.NoError(t, err)
+	assert.Equal(t, usage.Summary{Hits: 2, SavedMillis: 20, Uploads: 3, UploadedBytes: 3}, team(t, rep, "_turbocache").Total)
+	for _, key := range []string{"_turbocache/0123abcd", "_turbocache/nx/12345"} {
+		_, err := s.Stat(ctx, key)
+		require.NoError(t, err, key)
+	}
 }
