@@ -59,6 +59,7 @@ func openDashboard(ctx context.Context, cfg config, addr net.Addr, store, stored
 		opts.Stored = u
 	}
 	rec := usage.New(store, opts)
+	logger.Info("usage page at /dashboard", "replica", rec.Replica())
 	runCtx, stop := context.WithCancel(ctx)
 	d := &dashboard{rec: rec, cfg: cfg.Dashboard, log: logger, stop: stop, done: make(chan struct{})}
 	go func() { defer close(d.done); rec.Run(runCtx) }()

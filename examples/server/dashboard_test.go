@@ -154,3 +154,31 @@ func TestDashboardAccess(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboardConfig refuses a short DASHBOARD_TOKEN, naming it, unless
+// ALLOW_SHORT_TOKENS says so.
+func TestDashboardConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		wantErr string
+	}{
+		{"unset", map[string]string{}, ""},
+		{"long", map[string]string{"DASHBOARD_TOKEN": dashToken}, ""},
+		{"short", map[string]string{"DASHBOARD_TOKEN": "short"}, "DASHBOARD_TOKEN is 5 characters long"},
+		{"short, allowed", map[string]string{"DASHBOARD_TOKEN": "short", "ALLOW_SHORT_TOKENS": "true"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.env["TURBO_TOKEN"] = "turbo-token-for-tests"
+			tc.env["STORAGE_DIR"] = t.TempDir()
+			cfg, err := loadConfig(func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok })
+			if tc.wantErr != "" {
+				require.ErrorContains(t, err, tc.wantErr)
+				assert.NotContains(t, err.Error(), "short\"", "the token is not in the message")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.env["DASHBOARD_TOKEN"], cfg.Dashboard.Token)
+		})
+	}
+}
