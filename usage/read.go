@@ -112,8 +112,11 @@ func (r *Recorder) Read(ctx context.Context, days int) (*Report, error) {
 				objs = append(objs, storage.Object{Key: recordKey(day, name), Size: -1})
 			}
 		}
+		// Today's and yesterday's records still change, maybe within the
+		// resolution of the store's times: they are always read again.
+		volatile := i >= len(rep.Days)-2
 		for _, obj := range objs {
-			rec, err := r.cachedRead(ctx, obj, cache)
+			rec, err := r.cachedRead(ctx, obj, volatile, cache)
 			if errors.Is(err, storage.ErrNotFound) {
 				continue // deleted since listed, or never written
 			}
@@ -152,9 +155,9 @@ func (r *Recorder) Read(ctx context.Context, days int) (*Report, error) {
 }
 
 // cachedRead returns the record obj names, from the cache when its size and
-// time are those cached, and keeps it in next.
-func (r *Recorder) cachedRead(ctx context.Context, obj storage.Object, next map[string]cachedRecord) (*record, error) {
-	if c, ok := r.cache[obj.Key]; ok && obj.Size >= 0 && c.size == obj.Size && c.created.Equal(obj.Created) {
+// time are those cached and it is not volatile, and keeps it in next.
+func (r *Recorder) cachedRead(ctx context.Context, obj storage.Object, volatile bool, next map[string]cachedRecord) (*record, error) {
+	if c, ok := r.cache[obj.Key]; ok && !volatile && obj.Size >= 0 && c.size == obj.Size && c.created.Equal(obj.Created) {
 		next[obj.Key] = c
 		return c.rec, nil
 	}
