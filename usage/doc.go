@@ -51,9 +51,9 @@
 // first flush finds out) each replica adds its name to an index record,
 // _turbocache/usage/replicas, read back at each flush and rewritten
 // until a read shows the name (two replicas writing it at once lose one
-// name until the next flush), and reading fetches each listed replica's record of each
-// day. Records of the days before yesterday, once read, are kept parsed
-// while the store lists them with the same size and time.
+// name until the next flush), and reading fetches each listed replica's
+// record of each day. Records of the days before yesterday, once read, are
+// kept parsed while the store lists them with the same size and time.
 //
 // Records age like artifacts: an expiry sweep, a bucket's lifecycle rule or
 // a bounded directory's eviction may remove the records of past days.
