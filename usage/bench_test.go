@@ -1,12 +1,14 @@
 package usage_test
 
 import (
+	"context"
 	"io"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/turbocache/turbocache/storage/memstore"
 	"github.com/turbocache/turbocache/usage"
 )
 
@@ -73,4 +75,38 @@ type countWriter struct{ n int64 }
 func (c *countWriter) Write(p []byte) (int, error) {
 	c.n += int64(len(p))
 	return len(p), nil
+}
+
+// BenchmarkReadAndRender reads, from a memstore, the records of 1,000
+// teams × 30 days of one replica, and renders them: the whole cost of a
+// page view after the first (which parses every day's record once).
+func BenchmarkReadAndRender(b *testing.B) {
+	ctx := context.Background()
+	s := memstore.New(nil)
+	clk := &clock{day1.AddDate(0, 0, -29)}
+	rec := usage.New(s, &usage.Options{Replica: "a", Now: clk.now})
+	for range 30 {
+		for i := range 1000 {
+			rec.Events(ctx, "team-"+strconv.Itoa(i), hits(1+i%7, int64(100*i)))
+		}
+		require.NoError(b, rec.Flush(ctx))
+		clk.t = clk.t.AddDate(0, 0, 1)
+	}
+	clk.t = day1
+	p := usage.NewPage()
+	if _, err := rec.Read(ctx, 0); err != nil { // the first view
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		rep, err := rec.Read(ctx, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(rep.Teams) != 1000 {
+			b.Fatalf("%d teams", len(rep.Teams))
+		}
+		if err := p.Render(io.Discard, rep); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

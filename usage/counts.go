@@ -4,20 +4,20 @@ package usage
 type Counts struct {
 	// Hits and Misses are the lookups the server answered: Gets of
 	// artifacts that were, or were not, stored.
-	Hits   int64 `json:"hits"`
-	Misses int64 `json:"misses"`
+	Hits   int64 `json:"hits,omitzero"`
+	Misses int64 `json:"misses,omitzero"`
 	// ReportedHits and ReportedMisses are the REMOTE HIT and MISS events
 	// clients reported.
-	ReportedHits   int64 `json:"reportedHits"`
-	ReportedMisses int64 `json:"reportedMisses"`
+	ReportedHits   int64 `json:"reportedHits,omitzero"`
+	ReportedMisses int64 `json:"reportedMisses,omitzero"`
 	// SavedMillis is the sum of the durations of REMOTE HIT events: the
 	// task time the hits saved, in milliseconds.
-	SavedMillis int64 `json:"savedMillis"`
+	SavedMillis int64 `json:"savedMillis,omitzero"`
 	// Uploads counts the artifacts stored; UploadedBytes their bytes.
-	Uploads       int64 `json:"uploads"`
-	UploadedBytes int64 `json:"uploadedBytes"`
+	Uploads       int64 `json:"uploads,omitzero"`
+	UploadedBytes int64 `json:"uploadedBytes,omitzero"`
 	// DownloadedBytes counts the bytes of artifacts sent to clients.
-	DownloadedBytes int64 `json:"downloadedBytes"`
+	DownloadedBytes int64 `json:"downloadedBytes,omitzero"`
 }
 
 // Add adds o to c.
@@ -37,8 +37,8 @@ func (c Counts) IsZero() bool { return c == Counts{} }
 
 // Protocols is what one team did with each protocol.
 type Protocols struct {
-	Turbo Counts `json:"turbo"`
-	Nx    Counts `json:"nx"`
+	Turbo Counts `json:"turbo,omitzero"`
+	Nx    Counts `json:"nx,omitzero"`
 }
 
 // Add adds o to p.

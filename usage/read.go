@@ -40,8 +40,6 @@ type TeamReport struct {
 	Days []Summary `json:"days"`
 	// Protocols is what was counted, per protocol, over all the days.
 	Protocols Protocols `json:"protocols"`
-
-	scratch []Protocols // per day, while reading
 }
 
 // cachedRecord is a record already read, kept while the store reports the
@@ -115,6 +113,7 @@ func (r *Recorder) Read(ctx context.Context, days int) (*Report, error) {
 		// Today's and yesterday's records still change, maybe within the
 		// resolution of the store's times: they are always read again.
 		volatile := i >= len(rep.Days)-2
+		merged := make(map[string]Protocols, len(teams))
 		for _, obj := range objs {
 			rec, err := r.cachedRead(ctx, obj, volatile, cache)
 			if errors.Is(err, storage.ErrNotFound) {
@@ -124,16 +123,26 @@ func (r *Recorder) Read(ctx context.Context, days int) (*Report, error) {
 				return nil, err
 			}
 			seen[rec.Replica] = true
-			for team, p := range rec.Teams {
-				tr := teams[team]
-				if tr == nil {
-					tr = &TeamReport{Team: team, Days: make([]Summary, days)}
-					teams[team] = tr
-				}
-				tr.Protocols.Add(p)
-				// Summed into a per-day Protocols first: see Summary.
-				dayProtocols(tr, i).Add(p)
+			// Summed over replicas before the day's summary: see Summary.
+			if len(objs) == 1 {
+				merged = rec.Teams // read only
+				break
 			}
+			for team, p := range rec.Teams {
+				q := merged[team]
+				q.Add(p)
+				merged[team] = q
+			}
+		}
+		for team, p := range merged {
+			tr := teams[team]
+			if tr == nil {
+				tr = &TeamReport{Team: team, Days: make([]Summary, days)}
+				teams[team] = tr
+			}
+			tr.Protocols.Add(p)
+			tr.Days[i] = p.Summary()
+			tr.Total.add(tr.Days[i])
 		}
 	}
 	r.cache = cache
@@ -142,9 +151,6 @@ func (r *Recorder) Read(ctx context.Context, days int) (*Report, error) {
 		rep.Teams = append(rep.Teams, *tr)
 	}
 	slices.SortFunc(rep.Teams, func(a, b TeamReport) int { return strings.Compare(a.Team, b.Team) })
-	for i := range rep.Teams {
-		finish(&rep.Teams[i])
-	}
 	rep.total()
 	rep.Replicas = len(seen)
 	if r.stored != nil {
@@ -169,24 +175,6 @@ func (r *Recorder) cachedRead(ctx context.Context, obj storage.Object, volatile 
 		next[obj.Key] = cachedRecord{size: obj.Size, created: obj.Created, rec: rec}
 	}
 	return rec, nil
-}
-
-// dayProtocols are the summed counts of day i of tr, kept in a scratch map
-// until finish turns them into summaries.
-func dayProtocols(tr *TeamReport, i int) *Protocols {
-	if tr.scratch == nil {
-		tr.scratch = make([]Protocols, len(tr.Days))
-	}
-	return &tr.scratch[i]
-}
-
-// finish turns the summed counts of each day into the day's summary.
-func finish(tr *TeamReport) {
-	for i := range tr.scratch {
-		tr.Days[i] = tr.scratch[i].Summary()
-		tr.Total.add(tr.Days[i])
-	}
-	tr.scratch = nil
 }
 
 // total sums the teams into Total and TotalDays.
