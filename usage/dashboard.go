@@ -200,7 +200,9 @@ func (d *Dashboard) validCookie(v string) bool {
 }
 
 // deny answers a request without valid credentials: 401, with the login
-// form for the page.
+// form for the page. Both challenge for Basic, so that a browser can use
+// the credentials of a URL or prompt for them; dismissing the prompt shows
+// the form.
 func (d *Dashboard) deny(w http.ResponseWriter, form bool, problem string) {
 	w.Header().Set("WWW-Authenticate", `Basic realm="turbocache dashboard", charset="UTF-8"`)
 	if !form {
