@@ -67,6 +67,10 @@ type config struct {
 	// Transport is HTTPS and HTTP/2: TLS_CERT_FILE, TLS_KEY_FILE and
 	// HTTP2_CLEARTEXT (see tls.go).
 	Transport transportConfig
+
+	// Dashboard is the usage page at /dashboard (DASHBOARD_TOKEN; see
+	// dashboard.go).
+	Dashboard dashboardConfig
 }
 
 // Defaults of the variables.
@@ -147,6 +151,9 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	nx, nxErrs := loadNxConfig(env)
 	cfg.Nx, errs = nx, append(errs, nxErrs...)
 	if cfg.Transport, err = loadTransport(env); err != nil {
+		errs = append(errs, err)
+	}
+	if cfg.Dashboard, err = loadDashboard(env, cfg.AllowShortTokens); err != nil {
 		errs = append(errs, err)
 	}
 

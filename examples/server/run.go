@@ -61,6 +61,9 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 		}
 	}
 	store := m.Store(sel.Store)
+	dash := openDashboard(ctx, cfg, ln.Addr(), store, sel.Store, logger)
+	defer dash.close(context.Background()) // on early returns; the shutdown closes it first
+	store = dash.wrap(store)
 	if u, ok := sel.Store.(storage.UsageReporter); ok {
 		reg.MustRegister(metrics.UsageCollector(u))
 	}
@@ -73,7 +76,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 		Auth:            auth,
 		MaxArtifactSize: cfg.MaxArtifactSize,
 		Logger:          logger,
-		OnEvents:        m.Events,
+		OnEvents:        dash.onEvents(m.Events),
 	})
 	if err != nil {
 		return err
@@ -83,6 +86,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 	if err := mountNx(mux, cfg, store, auth, logger, m); err != nil {
 		return err
 	}
+	dash.mount(mux, auth)
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(store, logger))
 	mux.Handle("GET /metrics", requireToken(cfg.MetricsToken, promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
@@ -129,5 +133,6 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout, stderr io.W
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
+	dash.close(sctx)
 	return shutdownTier(sctx, sel, logger)
 }
