@@ -31,12 +31,6 @@ func (s *Store) create(ctx context.Context, key string, r io.Reader, size int64,
 	if s.maxSize > 0 && size > s.maxSize {
 		return s.tooLarge(size)
 	}
-	if s.known(key) {
-		// Known here: no need to write it out only to find the name taken.
-		if _, err := s.root.Lstat(key); err == nil {
-			return storage.ErrExists
-		}
-	}
 	tmp, fileSize, err := s.writeTemp(ctx, key, r, size, md)
 	if err != nil {
 		return err
@@ -57,11 +51,4 @@ func (s *Store) create(ctx context.Context, key string, r io.Reader, size int64,
 		}
 	}
 	return err
-}
-
-// known reports whether the index holds key.
-func (s *Store) known(key string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.idx.get(key) != nil
 }
