@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"time"
 
+	"github.com/turbocache/turbocache/internal/reqbody"
 	"github.com/turbocache/turbocache/storage"
 )
 
@@ -136,9 +135,9 @@ func New(store storage.Store, opts *Options) (*Handler, error) {
 // name.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength != 0 {
-		body := &eofBody{ReadCloser: r.Body}
+		body := &reqbody.EOFBody{ReadCloser: r.Body}
 		r.Body = body
-		defer dropUnreadBody(w, body)
+		defer reqbody.DropUnread(w, body, unreadBodyGrace)
 	}
 	// Route on the path as sent, so that an encoded slash or dot inside the
 	// hash stays inside the hash (where validation rejects it).
@@ -277,34 +276,7 @@ func (h *Handler) gone(r *http.Request, op, team, hash string, err error) {
 		slog.String("op", op), slog.String("team", team), slog.String("hash", hash), slog.Any("err", err))
 }
 
-// eofBody records whether a request body was read to its end.
-type eofBody struct {
-	io.ReadCloser
-	eof atomic.Bool
-}
-
-func (b *eofBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err == io.EOF {
-		b.eof.Store(true)
-	}
-	return n, err
-}
-
-// dropUnreadBody ends the reading of a request whose body the handler
-// refused (or gave up on) before its end. Otherwise net/http drains what is
-// left before answering, at the client's pace, and a client that stalls
-// holds the connection until the server's ReadTimeout.
-//
-// The deadline leaves a moment (unreadBodyGrace) rather than none: with
-// none, the connection is torn down under the answer, and a client still
-// sending its body (an upload that failed after its first part) gets a
-// reset instead of the 5xx.
-func dropUnreadBody(w http.ResponseWriter, body *eofBody) {
-	if !body.eof.Load() {
-		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(unreadBodyGrace)) // not supported by every ResponseWriter
-	}
-}
-
-// unreadBodyGrace is how long a refused body may still be read, at most.
+// unreadBodyGrace is how long a refused body may still be read, at most: a
+// client still sending its body (an upload that failed after its first
+// part) gets the 5xx rather than a reset.
 const unreadBodyGrace = time.Second

@@ -1,12 +1,9 @@
 package httpapi
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
-	"syscall"
 )
 
 // Error codes sent in the JSON body of error answers.
@@ -50,14 +47,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // writeError answers status with the protocol's JSON error body.
 func writeError(w http.ResponseWriter, status int, code, message string) {
 	writeJSON(w, status, errorBody{Error: errorDetail{Code: code, Message: message}})
-}
-
-// clientGone reports whether err is what reading from or writing to a client
-// that went away looks like, rather than a failure of the server.
-func clientGone(ctx context.Context, err error) bool {
-	return ctx.Err() != nil ||
-		errors.Is(err, context.Canceled) ||
-		errors.Is(err, syscall.EPIPE) ||
-		errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, http.ErrHandlerTimeout)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/turbocache/turbocache/httpapi"
+	"github.com/turbocache/turbocache/internal/reqbody"
 	"github.com/turbocache/turbocache/storage"
 )
 
@@ -161,9 +162,9 @@ func New(store storage.Store, opts *Options) (*Handler, error) {
 // ServeHTTP serves GET and PUT /v1/cache/{hash}.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength != 0 && r.Body != nil {
-		body := &eofBody{ReadCloser: r.Body}
+		body := &reqbody.EOFBody{ReadCloser: r.Body}
 		r.Body = body
-		defer dropUnreadBody(w, body)
+		defer reqbody.DropUnread(w, body, 0)
 	}
 	// Route on the path as sent, so that an encoded slash stays inside the
 	// hash, where validation rejects it.
