@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/turbocache/turbocache/internal/reqbody"
+	"github.com/turbocache/turbocache/internal/route"
 	"github.com/turbocache/turbocache/storage"
 )
 
@@ -148,12 +149,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case rest == "" || rest == "/":
+		route.Set(r, route.Query)
 		h.route(w, r, "POST", h.query)
 	case rest == "/status":
+		route.Set(r, route.Status)
 		h.route(w, r, "GET", h.serveStatus)
 	case rest == "/events":
+		route.Set(r, route.Events)
 		h.route(w, r, "POST", h.events)
 	case strings.HasPrefix(rest, "/"):
+		route.Set(r, route.Artifact)
 		h.artifact(w, r, rest[1:])
 	default:
 		writeError(w, http.StatusNotFound, codeNotFound, "no such endpoint")

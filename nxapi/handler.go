@@ -11,6 +11,7 @@ import (
 
 	"github.com/turbocache/turbocache/httpapi"
 	"github.com/turbocache/turbocache/internal/reqbody"
+	"github.com/turbocache/turbocache/internal/route"
 	"github.com/turbocache/turbocache/storage"
 )
 
@@ -173,6 +174,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(w, http.StatusNotFound, "no such endpoint; Nx's remote cache is at /v1/cache/{hash}")
 		return
 	}
+	route.Set(r, route.NxArtifact)
 	var need httpapi.Access
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
