@@ -201,11 +201,7 @@ func (h *Handler) artifact(w http.ResponseWriter, r *http.Request, hash string) 
 	if !ok {
 		return
 	}
-	key := team + "/" + hash
-	if err := storage.ValidKey(key); err != nil { // cannot happen with valid team and hash
-		h.fail(w, r, "key", team, hash, err)
-		return
-	}
+	key := artifactKey(team, hash)
 	switch r.Method {
 	case http.MethodPut:
 		h.put(w, r, team, hash, key)

@@ -194,11 +194,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	key := team + "/" + recordDir + "/" + hash
-	if err := storage.ValidKey(key); err != nil { // cannot happen with a valid team and hash
-		h.fail(w, r, "key", team, hash, err)
-		return
-	}
+	key := recordKey(team, hash)
 	if r.Method == http.MethodPut {
 		h.put(w, r, team, hash, key)
 		return
