@@ -87,8 +87,8 @@ func setIfAny(hd http.Header, name, value string) {
 
 // put serves PUT /v8/artifacts/{hash}.
 func (h *Handler) put(w http.ResponseWriter, r *http.Request, team, hash, key string) {
-	if h.status != "enabled" {
-		writeError(w, http.StatusForbidden, codeCachePrefix+h.status, "remote caching is "+h.status)
+	if code, refused := h.status.uploadRefusal(); refused {
+		writeError(w, http.StatusForbidden, code, "remote caching is "+string(h.status))
 		return
 	}
 	md, err := metadataOf(r.Header)

@@ -46,11 +46,12 @@ type Options struct {
 	// slot. Zero means DefaultMaxConcurrentLookups.
 	MaxConcurrentLookups int
 
-	// Status is what GET /v8/artifacts/status reports: "enabled" (the
-	// default), "disabled", "over_limit" or "paused". Any value but
-	// "enabled" also refuses uploads with 403 and the code turbo expects
-	// ("remote_caching_disabled" and so on), so clients skip them quietly.
-	Status string
+	// Status is what GET /v8/artifacts/status reports: StatusEnabled (the
+	// default, also meant by ""), StatusDisabled, StatusOverLimit or
+	// StatusPaused. Any but StatusEnabled also refuses uploads with 403
+	// and the code turbo expects ("remote_caching_disabled" and so on), so
+	// clients skip them quietly.
+	Status Status
 
 	// Logger receives store failures and other server-side errors, and, at
 	// debug level, clients that went away. Nil means no logging.
@@ -70,7 +71,7 @@ type Handler struct {
 	team      string
 	maxSize   int64
 	maxHashes int
-	status    string
+	status    Status
 	log       *slog.Logger
 	onEvents  func(ctx context.Context, team string, events []Event)
 	// lookups holds a token for each store lookup in progress for batch
@@ -119,11 +120,10 @@ func New(store storage.Store, opts *Options) (*Handler, error) {
 	default:
 		h.lookups = make(chan struct{}, n)
 	}
-	switch h.status {
-	case "":
-		h.status = "enabled"
-	case "enabled", "disabled", "over_limit", "paused":
-	default:
+	switch {
+	case h.status == "":
+		h.status = StatusEnabled
+	case !h.status.valid():
 		return nil, fmt.Errorf("httpapi: unknown status %q (want enabled, disabled, over_limit or paused)", h.status)
 	}
 	if h.log == nil {
@@ -190,6 +190,10 @@ func (h *Handler) artifact(w http.ResponseWriter, r *http.Request, hash string) 
 		return
 	}
 	if err := ValidHash(hash); err != nil {
+		writeError(w, http.StatusBadRequest, codeBadRequest, err.Error())
+		return
+	}
+	if err := checkClient(r); err != nil {
 		writeError(w, http.StatusBadRequest, codeBadRequest, err.Error())
 		return
 	}

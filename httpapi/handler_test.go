@@ -82,7 +82,7 @@ func errorCode(t *testing.T, w *httptest.ResponseRecorder) string {
 func TestStatus(t *testing.T) {
 	for _, status := range []string{"", "enabled", "disabled", "over_limit", "paused"} {
 		t.Run(status, func(t *testing.T) {
-			f := newFixture(t, &httpapi.Options{Status: status})
+			f := newFixture(t, &httpapi.Options{Status: httpapi.Status(status)})
 			w := f.do("GET", "/v8/artifacts/status", "")
 			require.Equal(t, http.StatusOK, w.Code)
 			want := status
@@ -313,15 +313,15 @@ func TestEvents(t *testing.T) {
 	f := newFixture(t, &httpapi.Options{OnEvents: func(_ context.Context, team string, events []httpapi.Event) {
 		got = append(got, call{team, events})
 	}})
-	body := `[{"sessionId":"s1","source":"REMOTE","event":"HIT","hash":"` + hashA + `","duration":1234},` +
-		`{"sessionId":"s1","source":"LOCAL","event":"MISS","hash":"` + hashB + `","duration":0}]`
+	body := `[{"sessionId":"0b9e8a4c-5d6f-4e21-9a3b-7c1d2e3f4a5b","source":"REMOTE","event":"HIT","hash":"` + hashA + `","duration":1234},` +
+		`{"sessionId":"0b9e8a4c-5d6f-4e21-9a3b-7c1d2e3f4a5b","source":"LOCAL","event":"MISS","hash":"` + hashB + `","duration":0}]`
 	w := f.do("POST", "/v8/artifacts/events?slug=team_a", body)
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	require.Len(t, got, 1)
 	assert.Equal(t, "team_a", got[0].team)
 	assert.Equal(t, []httpapi.Event{
-		{SessionID: "s1", Source: "REMOTE", Event: "HIT", Hash: hashA, Duration: 1234},
-		{SessionID: "s1", Source: "LOCAL", Event: "MISS", Hash: hashB},
+		{SessionID: "0b9e8a4c-5d6f-4e21-9a3b-7c1d2e3f4a5b", Source: "REMOTE", Event: "HIT", Hash: hashA, Duration: 1234},
+		{SessionID: "0b9e8a4c-5d6f-4e21-9a3b-7c1d2e3f4a5b", Source: "LOCAL", Event: "MISS", Hash: hashB},
 	}, got[0].events)
 
 	for _, tc := range []struct{ name, body string }{

@@ -15,7 +15,9 @@ import (
 // one the protocol handler (httpapi's or nxapi's) says served the request:
 // "artifact", "query", "status", "events" (Turborepo's protocol),
 // "nx_artifact" (Nx's /v1/cache/{hash}), or "other" when none claimed it,
-// so that hashes and teams never become label values.
+// so that hashes and teams never become label values. Requests a protocol
+// handler served are also counted by the CI vendor their client named
+// (x-artifact-client-ci, once the handler validated it).
 func (m *Metrics) Handler(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r, served := route.Watch(r)
@@ -26,7 +28,11 @@ func (m *Metrics) Handler(h http.Handler) http.Handler {
 			r.Body = body
 		}
 		h.ServeHTTP(rec, r)
-		route := string(served())
+		got := served()
+		if got.Route != route.Other {
+			m.clientCI(got.ClientCI)
+		}
+		route := string(got.Route)
 		m.requests.WithLabelValues(route, methodLabel(r.Method), strconv.Itoa(rec.Code)).Inc()
 		m.responseBytes.WithLabelValues(route).Add(float64(rec.Bytes))
 		if body != nil {

@@ -67,8 +67,8 @@ func TestHandlerAndStore(t *testing.T) {
 	require.Equal(t, 200, do("GET", "/v8/artifacts/abc123?slug=web", ""))
 	require.Equal(t, 200, do("GET", "/v8/artifacts/status", ""))
 	require.Equal(t, 200, do("POST", "/v8/artifacts/events?slug=web",
-		`[{"sessionId":"s","source":"REMOTE","event":"HIT","hash":"abc123","duration":5},
-		  {"sessionId":"s","source":"LOCAL","event":"MISS","hash":"abc124","duration":0}]`))
+		`[{"sessionId":"0b9e8a4c-5d6f-4e21-9a3b-7c1d2e3f4a5b","source":"REMOTE","event":"HIT","hash":"abc123","duration":5},
+		  {"sessionId":"0b9e8a4c-5d6f-4e21-9a3b-7c1d2e3f4a5b","source":"LOCAL","event":"MISS","hash":"abc124","duration":0}]`))
 
 	assert.Equal(t, 2.0, value(t, reg, "turbocache_lookups_total", "result", "hit"))
 	assert.Equal(t, 1.0, value(t, reg, "turbocache_lookups_total", "result", "miss"))
@@ -91,8 +91,8 @@ turbocache_client_cache_events_total{event="MISS",source="REMOTE"} 0
 		"turbocache_http_requests_total", "turbocache_client_cache_events_total"))
 
 	upload, download := bytesCounted(t, reg)
-	assert.Equal(t, 10.0+float64(len(`[{"sessionId":"s","source":"REMOTE","event":"HIT","hash":"abc123","duration":5},
-		  {"sessionId":"s","source":"LOCAL","event":"MISS","hash":"abc124","duration":0}]`)), upload)
+	assert.Equal(t, 10.0+float64(len(`[{"sessionId":"0b9e8a4c-5d6f-4e21-9a3b-7c1d2e3f4a5b","source":"REMOTE","event":"HIT","hash":"abc123","duration":5},
+		  {"sessionId":"0b9e8a4c-5d6f-4e21-9a3b-7c1d2e3f4a5b","source":"LOCAL","event":"MISS","hash":"abc124","duration":0}]`)), upload)
 	assert.GreaterOrEqual(t, download, 20.0, "two 10-byte downloads")
 	assert.Zero(t, testutil.CollectAndCount(reg, "turbocache_store_errors_total"), "a miss is not a store error")
 }

@@ -28,19 +28,33 @@ type slotKey struct{}
 
 // slot is where a handler writes its route. Atomic: a handler may run on
 // another goroutine than its wrapper's (http.TimeoutHandler).
-type slot struct{ name atomic.Value }
+type slot struct {
+	name atomic.Value // Name
+	ci   atomic.Value // string
+}
 
-// Watch returns r with a place for the route in its context, and a
-// function that reports the route the handler set there (Other when it set
-// none). Call it after the handler has returned.
-func Watch(r *http.Request) (*http.Request, func() Name) {
+// Served is what a handler said about the request it served.
+type Served struct {
+	// Route is the route that served it, Other when the handler named
+	// none.
+	Route Name
+	// ClientCI is the CI vendor the client said it runs on, once the
+	// handler validated it; empty when it named none.
+	ClientCI string
+}
+
+// Watch returns r with a place for what the handler says in its context,
+// and a function that reports it. Call that after the handler returned.
+func Watch(r *http.Request) (*http.Request, func() Served) {
 	s := &slot{}
 	r = r.WithContext(context.WithValue(r.Context(), slotKey{}, s))
-	return r, func() Name {
+	return r, func() Served {
+		served := Served{Route: Other}
 		if n, ok := s.name.Load().(Name); ok {
-			return n
+			served.Route = n
 		}
-		return Other
+		served.ClientCI, _ = s.ci.Load().(string)
+		return served
 	}
 }
 
@@ -49,5 +63,13 @@ func Watch(r *http.Request) (*http.Request, func() Name) {
 func Set(r *http.Request, n Name) {
 	if s, ok := r.Context().Value(slotKey{}).(*slot); ok {
 		s.name.Store(n)
+	}
+}
+
+// SetClientCI records the CI vendor a valid request says its client runs
+// on. It does nothing when nothing watches r.
+func SetClientCI(r *http.Request, ci string) {
+	if s, ok := r.Context().Value(slotKey{}).(*slot); ok {
+		s.ci.Store(ci)
 	}
 }

@@ -26,11 +26,18 @@ func TestWatchReportsWhatTheHandlerSet(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r, served := route.Watch(httptest.NewRequest("GET", "/cache/v8/artifacts", nil))
 			tt.handler(httptest.NewRecorder(), r)
-			assert.Equal(t, tt.want, served())
+			assert.Equal(t, tt.want, served().Route)
 		})
 	}
 }
 
 func TestSetWithoutWatchDoesNothing(t *testing.T) {
 	assert.NotPanics(t, func() { route.Set(httptest.NewRequest("GET", "/", nil), route.Status) })
+}
+
+func TestWatchReportsTheClientCI(t *testing.T) {
+	r, served := route.Watch(httptest.NewRequest("GET", "/", nil))
+	assert.Empty(t, served().ClientCI)
+	route.SetClientCI(r, "github-actions")
+	assert.Equal(t, route.Served{Route: route.Other, ClientCI: "github-actions"}, served())
 }
