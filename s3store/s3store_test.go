@@ -45,11 +45,11 @@ func TestConformance(t *testing.T) {
 		tls  bool
 		cfg  s3store.Config
 	}{
-		{"HTTP/SDKDefaultChecksums", false, s3store.Config{Checksum: s3store.ChecksumWhenSupported}},
-		{"HTTP/WhenRequired", false, s3store.Config{Checksum: s3store.ChecksumWhenRequired}},
-		{"HTTPS/SDKDefaultChecksums", true, s3store.Config{Checksum: s3store.ChecksumWhenSupported}},
-		{"HTTPS/WhenRequired", true, s3store.Config{Checksum: s3store.ChecksumWhenRequired}},
-		{"HTTPS/Prefix", true, s3store.Config{Prefix: "turbo/cache", PartSize: s3store.MinPartSize, Concurrency: 2}},
+		{"HTTP/SDKDefaultChecksums", false, s3store.Config{Options: s3store.Options{Checksum: s3store.ChecksumWhenSupported}}},
+		{"HTTP/WhenRequired", false, s3store.Config{Options: s3store.Options{Checksum: s3store.ChecksumWhenRequired}}},
+		{"HTTPS/SDKDefaultChecksums", true, s3store.Config{Options: s3store.Options{Checksum: s3store.ChecksumWhenSupported}}},
+		{"HTTPS/WhenRequired", true, s3store.Config{Options: s3store.Options{Checksum: s3store.ChecksumWhenRequired}}},
+		{"HTTPS/Prefix", true, s3store.Config{Options: s3store.Options{Prefix: "turbo/cache", PartSize: s3store.MinPartSize, Concurrency: 2}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := servers.Get(t, s3test.Options{TLS: tc.tls})
