@@ -22,10 +22,13 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// openStore opens a Store on a new bucket of srv.
+// openStore opens a Store on a new bucket of srv, or on cfg.Bucket when
+// it is set.
 func openStore(t testing.TB, srv *s3test.Server, cfg s3store.Config) *s3store.Store {
 	t.Helper()
-	cfg.Bucket = srv.NewBucket(t)
+	if cfg.Bucket == "" {
+		cfg.Bucket = srv.NewBucket(t)
+	}
 	cfg.Region = srv.Region
 	cfg.Endpoint = srv.Endpoint
 	cfg.UsePathStyle = true
