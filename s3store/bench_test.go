@@ -13,6 +13,7 @@ import (
 	"github.com/turbocache/turbocache/internal/s3test"
 	"github.com/turbocache/turbocache/s3store"
 	"github.com/turbocache/turbocache/storage"
+	"github.com/turbocache/turbocache/storage/storagetest"
 )
 
 // benchSize is the artifact size of the transfer benchmarks.
@@ -80,5 +81,13 @@ func BenchmarkTransfer(b *testing.B) {
 			require.NoError(b, err)
 			require.Equal(b, int64(benchSize), n)
 		}
+	})
+}
+
+// BenchmarkStore runs the shared benchmarks, the same as every driver's.
+func BenchmarkStore(b *testing.B) {
+	srv := servers.Get(b, s3test.Options{})
+	storagetest.Benchmark(b, func(b *testing.B) storage.Store {
+		return openStore(b, srv, s3store.Config{Options: s3store.Options{Checksum: s3store.ChecksumWhenRequired}})
 	})
 }
