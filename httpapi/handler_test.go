@@ -79,60 +79,6 @@ func errorCode(t *testing.T, w *httptest.ResponseRecorder) string {
 	return body.Error.Code
 }
 
-func TestStatus(t *testing.T) {
-	for _, status := range []string{"", "enabled", "disabled", "over_limit", "paused"} {
-		t.Run(status, func(t *testing.T) {
-			f := newFixture(t, &httpapi.Options{Status: httpapi.Status(status)})
-			w := f.do("GET", "/v8/artifacts/status", "")
-			require.Equal(t, http.StatusOK, w.Code)
-			want := status
-			if want == "" {
-				want = "enabled"
-			}
-			assert.JSONEq(t, `{"status":"`+want+`"}`, w.Body.String())
-
-			w = f.do("PUT", "/v8/artifacts/"+hashB+"?slug=team_a", "x")
-			if want == "enabled" {
-				assert.Equal(t, http.StatusAccepted, w.Code)
-			} else {
-				assert.Equal(t, http.StatusForbidden, w.Code)
-				assert.Equal(t, "remote_caching_"+want, errorCode(t, w))
-			}
-		})
-	}
-	_, err := httpapi.New(memstore.New(nil), &httpapi.Options{Status: "on"})
-	assert.ErrorContains(t, err, `unknown status "on"`)
-}
-
-func TestGet(t *testing.T) {
-	f := newFixture(t, nil)
-	for _, method := range []string{"GET", "HEAD"} {
-		t.Run(method, func(t *testing.T) {
-			w := f.do(method, "/v8/artifacts/"+hashA+"?teamId=team_a", "")
-			require.Equal(t, http.StatusOK, w.Code)
-			h := w.Header()
-			assert.Equal(t, "application/octet-stream", h.Get("Content-Type"))
-			assert.Equal(t, "10", h.Get("Content-Length"))
-			assert.Equal(t, "1234", h.Get("x-artifact-duration"))
-			assert.Equal(t, "tag-a", h.Get("x-artifact-tag"))
-			assert.Equal(t, "sha-a", h.Get("x-artifact-sha"))
-			assert.Equal(t, "dirty-a", h.Get("x-artifact-dirty-hash"))
-			assert.Empty(t, h.Get("Content-Encoding"))
-			if method == "GET" {
-				assert.Equal(t, "artifact-a", w.Body.String())
-			} else {
-				assert.Empty(t, w.Body.String())
-			}
-
-			w = f.do(method, "/v8/artifacts/"+hashB+"?teamId=team_a", "")
-			assert.Equal(t, http.StatusNotFound, w.Code)
-			if method == "GET" {
-				assert.Equal(t, "not_found", errorCode(t, w))
-			}
-		})
-	}
-}
-
 func TestPut(t *testing.T) {
 	f := newFixture(t, nil)
 	w := f.do("PUT", "/v8/artifacts/"+hashB+"?slug=team_b", "new-artifact",

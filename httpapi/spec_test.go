@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/turbocache/turbocache/httpapi"
+	"github.com/turbocache/turbocache/storage/memstore"
 )
 
 const sessionID = "0b9e8a4c-5d6f-4e21-9a3b-7c1d2e3f4a5b"
@@ -51,25 +52,32 @@ func TestSpecErrorBodyHasBothShapes(t *testing.T) {
 }
 
 // Spec: GET /artifacts/status answers {"status": one of enabled, disabled,
-// over_limit, paused}; a status other than enabled refuses uploads (403),
-// downloads still work.
+// over_limit, paused}; a status other than enabled refuses uploads (403,
+// with the code turbo expects). "" means enabled; other values are refused
+// by New.
 func TestSpecStatus(t *testing.T) {
-	for _, st := range []httpapi.Status{httpapi.StatusEnabled, httpapi.StatusDisabled, httpapi.StatusOverLimit, httpapi.StatusPaused} {
-		t.Run(string(st), func(t *testing.T) {
-			f := newFixture(t, &httpapi.Options{Status: st})
+	for _, status := range []string{"", "enabled", "disabled", "over_limit", "paused"} {
+		t.Run(status, func(t *testing.T) {
+			f := newFixture(t, &httpapi.Options{Status: httpapi.Status(status)})
 			w := f.do("GET", "/v8/artifacts/status", "")
 			require.Equal(t, http.StatusOK, w.Code)
-			assert.JSONEq(t, `{"status":"`+string(st)+`"}`, w.Body.String())
-			put := f.do("PUT", "/v8/artifacts/"+hashB+"?slug=team_a", "x")
-			if st == httpapi.StatusEnabled {
-				assert.Equal(t, http.StatusAccepted, put.Code)
-			} else {
-				assert.Equal(t, http.StatusForbidden, put.Code)
-				assert.Equal(t, "remote_caching_"+string(st), errorCode(t, put))
+			want := status
+			if want == "" {
+				want = "enabled"
 			}
-			assert.Equal(t, http.StatusOK, f.do("GET", "/v8/artifacts/"+hashA+"?slug=team_a", "").Code)
+			assert.JSONEq(t, `{"status":"`+want+`"}`, w.Body.String())
+
+			w = f.do("PUT", "/v8/artifacts/"+hashB+"?slug=team_a", "x")
+			if want == "enabled" {
+				assert.Equal(t, http.StatusAccepted, w.Code)
+			} else {
+				assert.Equal(t, http.StatusForbidden, w.Code)
+				assert.Equal(t, "remote_caching_"+want, errorCode(t, w))
+			}
 		})
 	}
+	_, err := httpapi.New(memstore.New(nil), &httpapi.Options{Status: "on"})
+	assert.ErrorContains(t, err, `unknown status "on"`)
 }
 
 // Spec: GET and HEAD /artifacts/{hash} answer 200 with Content-Length and
@@ -79,19 +87,27 @@ func TestSpecDownloadAndExists(t *testing.T) {
 	f := newFixture(t, nil)
 	for _, method := range []string{"GET", "HEAD"} {
 		t.Run(method, func(t *testing.T) {
-			w := f.do(method, "/v8/artifacts/"+hashA+"?slug=team_a", "")
+			w := f.do(method, "/v8/artifacts/"+hashA+"?teamId=team_a", "")
 			require.Equal(t, http.StatusOK, w.Code)
-			hd := w.Header()
-			assert.Equal(t, "10", hd.Get("Content-Length"))
-			assert.Equal(t, "1234", hd.Get("x-artifact-duration"))
-			assert.Equal(t, "sha-a", hd.Get("x-artifact-sha"))
-			assert.Equal(t, "dirty-a", hd.Get("x-artifact-dirty-hash"))
+			h := w.Header()
+			assert.Equal(t, "application/octet-stream", h.Get("Content-Type"))
+			assert.Equal(t, "10", h.Get("Content-Length"))
+			assert.Equal(t, "1234", h.Get("x-artifact-duration"))
+			assert.Equal(t, "tag-a", h.Get("x-artifact-tag"))
+			assert.Equal(t, "sha-a", h.Get("x-artifact-sha"))
+			assert.Equal(t, "dirty-a", h.Get("x-artifact-dirty-hash"))
+			assert.Empty(t, h.Get("Content-Encoding"))
 			if method == "GET" {
-				assert.Equal(t, "application/octet-stream", hd.Get("Content-Type"))
-				assert.Equal(t, "tag-a", hd.Get("x-artifact-tag"))
 				assert.Equal(t, "artifact-a", w.Body.String())
+			} else {
+				assert.Empty(t, w.Body.String())
 			}
-			assert.Equal(t, http.StatusNotFound, f.do(method, "/v8/artifacts/"+hashB+"?slug=team_a", "").Code)
+
+			w = f.do(method, "/v8/artifacts/"+hashB+"?teamId=team_a", "")
+			assert.Equal(t, http.StatusNotFound, w.Code)
+			if method == "GET" {
+				assert.Equal(t, "not_found", errorCode(t, w))
+			}
 		})
 	}
 }

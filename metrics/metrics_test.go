@@ -22,6 +22,22 @@ import (
 	"github.com/turbocache/turbocache/storage/storagetest"
 )
 
+// send makes a request, with header as name, value pairs, and returns the
+// status of its answer, once the body is read.
+func send(t *testing.T, method, url, body string, header ...string) int {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	require.NoError(t, err)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
 func newMetrics(t *testing.T) (*metrics.Metrics, *prometheus.Registry) {
 	reg := prometheus.NewRegistry()
 	m, err := metrics.New(reg)
@@ -52,15 +68,7 @@ func TestHandlerAndStore(t *testing.T) {
 	srv := httptest.NewServer(http.StripPrefix("/cache", m.Handler(h)))
 	defer srv.Close()
 
-	do := func(method, path, body string) int {
-		req, err := http.NewRequest(method, srv.URL+"/cache"+path, strings.NewReader(body))
-		require.NoError(t, err)
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	do := func(method, path, body string) int { return send(t, method, srv.URL+"/cache"+path, body) }
 	require.Equal(t, 404, do("GET", "/v8/artifacts/abc123?slug=web", ""))
 	require.Equal(t, 202, do("PUT", "/v8/artifacts/abc123?slug=web", "0123456789"))
 	require.Equal(t, 200, do("GET", "/v8/artifacts/abc123?slug=web", ""))

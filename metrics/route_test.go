@@ -1,13 +1,14 @@
 package metrics_test
 
 import (
-	"io"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/turbocache/turbocache/httpapi"
@@ -35,12 +36,7 @@ func TestRouteIsTheHandlers(t *testing.T) {
 		{"GET", "/deep/mount/elsewhere"},
 		{"GET", "/health"},
 	} {
-		req, err := http.NewRequest(tt.method, srv.URL+tt.path, strings.NewReader("{}"))
-		require.NoError(t, err)
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
+		send(t, tt.method, srv.URL+tt.path, "{}")
 	}
 	expected := `
 # HELP turbocache_http_requests_total HTTP requests answered, by route, method and status code.
@@ -52,4 +48,34 @@ turbocache_http_requests_total{code="404",method="GET",route="artifact"} 1
 turbocache_http_requests_total{code="404",method="GET",route="other"} 1
 `
 	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(expected), "turbocache_http_requests_total"))
+}
+
+// TestClientCI checks that requests are counted by the CI vendor the
+// client names, that a refused value is not counted under it, and that the
+// label's values stay bounded however many vendors clients invent.
+func TestClientCI(t *testing.T) {
+	m, reg := newMetrics(t)
+	h, err := httpapi.New(memstore.New(nil), nil)
+	require.NoError(t, err)
+	srv := httptest.NewServer(m.Handler(h))
+	defer srv.Close()
+	get := func(ci string) int {
+		if ci == "" {
+			return send(t, "GET", srv.URL+"/v8/artifacts/abc123?slug=web", "")
+		}
+		return send(t, "GET", srv.URL+"/v8/artifacts/abc123?slug=web", "", "x-artifact-client-ci", ci)
+	}
+	require.Equal(t, 404, get(""))
+	require.Equal(t, 404, get("github-actions"))
+	require.Equal(t, 404, get("github-actions"))
+	require.Equal(t, 400, get(strings.Repeat("x", httpapi.MaxClientCILen+1)))
+	for i := range 40 {
+		require.Equal(t, 404, get(fmt.Sprintf("vendor-%02d", i)))
+	}
+	assert.Equal(t, 1.0+1, value(t, reg, "turbocache_http_client_ci_requests_total", "ci", "none"),
+		"the request without the header, and the refused one")
+	assert.Equal(t, 2.0, value(t, reg, "turbocache_http_client_ci_requests_total", "ci", "github-actions"))
+	assert.Equal(t, 1.0, value(t, reg, "turbocache_http_client_ci_requests_total", "ci", "vendor-00"))
+	assert.Equal(t, 9.0, value(t, reg, "turbocache_http_client_ci_requests_total", "ci", "other"),
+		"vendors past the first 32")
 }

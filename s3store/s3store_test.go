@@ -62,3 +62,12 @@ func TestConformance(t *testing.T) {
 		})
 	}
 }
+
+// TestPersistence opens the same bucket (and prefix) again.
+func TestPersistence(t *testing.T) {
+	srv := servers.Get(t, s3test.Options{})
+	storagetest.RunPersistence(t, func(t *testing.T) func(t *testing.T) storage.Store {
+		cfg := s3store.Config{Bucket: srv.NewBucket(t), Options: s3store.Options{Prefix: "turbo"}}
+		return func(t *testing.T) storage.Store { return openStore(t, srv, cfg) }
+	})
+}
