@@ -3,7 +3,6 @@ package containertest
 import (
 	"context"
 	"crypto/tls"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,6 +15,7 @@ import (
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/turbocache/turbocache/internal/freeport"
 	"github.com/turbocache/turbocache/internal/testcert"
 )
 
@@ -181,12 +181,10 @@ func createBucket(t *testing.T, s3 *S3, name string) {
 	require.NoError(t, err, "create bucket %s", name)
 }
 
+// freePort returns a loopback TCP port that was free a moment ago.
 func freePort(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer ln.Close()
-	_, port, err := net.SplitHostPort(ln.Addr().String())
+	port, err := freeport.Get()
 	require.NoError(t, err)
 	return port
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/turbocache/turbocache/internal/reqbody"
 	"github.com/turbocache/turbocache/storage"
 )
 
@@ -45,7 +46,7 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, team, hash, key st
 	case errors.Is(err, storage.ErrNotFound):
 		writeError(w, http.StatusNotFound, codeNotFound, fmt.Sprintf("no artifact %s for team %q", hash, team))
 		return
-	case err != nil && clientGone(ctx, err):
+	case err != nil && reqbody.ClientGone(ctx, err):
 		h.gone(r, "get", team, hash, err)
 		return
 	case err != nil:
@@ -67,7 +68,7 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, team, hash, key st
 	// io.CopyN hands the ResponseWriter an io.LimitedReader, which net/http
 	// sends with sendfile(2) when the store's reader is an *os.File.
 	if _, err := io.CopyN(w, body, info.Size); err != nil {
-		if clientGone(ctx, err) {
+		if reqbody.ClientGone(ctx, err) {
 			h.gone(r, "get", team, hash, err)
 			return
 		}
@@ -86,8 +87,8 @@ func setIfAny(hd http.Header, name, value string) {
 
 // put serves PUT /v8/artifacts/{hash}.
 func (h *Handler) put(w http.ResponseWriter, r *http.Request, team, hash, key string) {
-	if h.status != "enabled" {
-		writeError(w, http.StatusForbidden, codeCachePrefix+h.status, "remote caching is "+h.status)
+	if code, refused := h.status.uploadRefusal(); refused {
+		writeError(w, http.StatusForbidden, code, "remote caching is "+string(h.status))
 		return
 	}
 	md, err := metadataOf(r.Header)
@@ -100,20 +101,20 @@ func (h *Handler) put(w http.ResponseWriter, r *http.Request, team, hash, key st
 		h.tooLarge(w)
 		return
 	}
-	body := &recordingReader{r: r.Body}
+	body := &reqbody.Recorder{R: r.Body}
 	if h.maxSize > 0 && size < 0 {
-		body.r = http.MaxBytesReader(w, r.Body, h.maxSize)
+		body.R = http.MaxBytesReader(w, r.Body, h.maxSize)
 	}
 	ctx := r.Context()
 	err = h.store.Put(ctx, key, body, size, md)
 	var maxBytes *http.MaxBytesError
 	switch {
 	case err == nil:
-	case errors.Is(err, storage.ErrTooLarge) && !errors.As(body.err, &maxBytes):
+	case errors.Is(err, storage.ErrTooLarge) && !errors.As(body.Err, &maxBytes):
 		// The store's own bound, which may be below the handler's.
 		writeError(w, http.StatusRequestEntityTooLarge, codeTooLarge, "the artifact is larger than the store accepts")
 		return
-	case errors.As(body.err, &maxBytes):
+	case errors.As(body.Err, &maxBytes):
 		h.tooLarge(w)
 		return
 	case errors.Is(err, storage.ErrNoSpace):
@@ -121,7 +122,7 @@ func (h *Handler) put(w http.ResponseWriter, r *http.Request, team, hash, key st
 			slog.String("team", team), slog.String("hash", hash), slog.Any("err", err))
 		writeError(w, http.StatusInsufficientStorage, codeNoSpace, "the cache has no space left for this artifact")
 		return
-	case clientGone(ctx, err) || body.err != nil && !errors.Is(body.err, io.EOF):
+	case reqbody.ClientGone(ctx, err) || body.Err != nil && !errors.Is(body.Err, io.EOF):
 		// The upload did not arrive whole; the store kept nothing.
 		h.gone(r, "put", team, hash, err)
 		writeError(w, http.StatusBadRequest, codeBadRequest, "the upload ended before its Content-Length")
@@ -174,19 +175,4 @@ func metadataOf(hd http.Header) (storage.Metadata, error) {
 		*f.dst = v
 	}
 	return md, nil
-}
-
-// recordingReader remembers the first error its reader returned, so that a
-// failed Put can be told apart: the client's upload broke, or the store did.
-type recordingReader struct {
-	r   io.Reader
-	err error
-}
-
-func (b *recordingReader) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
-	if err != nil && b.err == nil {
-		b.err = err
-	}
-	return n, err
 }

@@ -59,12 +59,7 @@ func TestPutClientDisconnects(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			store := tc.store()
-			var logs syncbuf.Buffer
-			h, err := httpapi.New(store, &httpapi.Options{
-				Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-			})
-			require.NoError(t, err)
-			addr, done := doneServer(t, h)
+			addr, done, logs := loggedServer(t, store)
 
 			conn, err := net.Dial("tcp", addr)
 			require.NoError(t, err)
@@ -90,12 +85,7 @@ func TestGetClientDisconnects(t *testing.T) {
 	store := memstore.New(nil)
 	const size = 32 << 20
 	require.NoError(t, store.Put(t.Context(), "team_a/"+hashA, bytes.NewReader(make([]byte, size)), size, storage.Metadata{}))
-	var logs syncbuf.Buffer
-	h, err := httpapi.New(store, &httpapi.Options{
-		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	})
-	require.NoError(t, err)
-	addr, done := doneServer(t, h)
+	addr, done, logs := loggedServer(t, store)
 
 	conn, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
@@ -110,4 +100,17 @@ func TestGetClientDisconnects(t *testing.T) {
 	waitDone(t, done)
 	assert.NotContains(t, logs.String(), "level=ERROR")
 	assert.True(t, strings.Contains(logs.String(), "client went away"), logs.String())
+}
+
+// loggedServer serves a handler over store that logs at debug level into
+// the buffer it returns, as doneServer does.
+func loggedServer(t *testing.T, store storage.Store) (addr string, done <-chan struct{}, logs *syncbuf.Buffer) {
+	t.Helper()
+	logs = &syncbuf.Buffer{}
+	h, err := httpapi.New(store, &httpapi.Options{
+		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	})
+	require.NoError(t, err)
+	addr, done = doneServer(t, h)
+	return addr, done, logs
 }

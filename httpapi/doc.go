@@ -27,8 +27,10 @@
 //
 // # Errors
 //
-// Every error answer carries a JSON body {"error":{"code":…,"message":…}},
-// the form the turbo CLI understands. A store failure is a 5xx, never a miss,
+// Every error answer carries a JSON body with its code and message twice:
+// {"code":…,"message":…,"error":{"code":…,"message":…}}, at the top level as
+// the published Remote Cache API spec has it, and under "error" as the
+// turbo CLI reads it. A store failure is a 5xx, never a miss,
 // and is logged through [Options.Logger] with the operation, team, hash and
 // cause.
 package httpapi

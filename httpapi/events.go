@@ -13,7 +13,9 @@ const maxEventsBody = 1 << 20
 
 // Event is one cache lookup a client reports after a run.
 type Event struct {
-	// SessionID identifies the client run that made the lookup.
+	// SessionID identifies the client run that made the lookup: a UUID,
+	// or empty when the client sent none (turbo's type allows that,
+	// although the published spec requires one).
 	SessionID string `json:"sessionId"`
 	// Source is where the client looked: "LOCAL" or "REMOTE".
 	Source string `json:"source"`
@@ -21,7 +23,8 @@ type Event struct {
 	Event string `json:"event"`
 	// Hash is the task hash looked up.
 	Hash string `json:"hash"`
-	// Duration is, for a hit, the task time saved, in milliseconds.
+	// Duration is, for a hit, the task time saved, in milliseconds; zero
+	// when the client sent none.
 	Duration int64 `json:"duration"`
 }
 
@@ -34,8 +37,8 @@ func (e *Event) validate() error {
 		return fmt.Errorf("event %q is neither HIT nor MISS", e.Event)
 	case e.Duration < 0:
 		return fmt.Errorf("negative duration %d", e.Duration)
-	case len(e.SessionID) > MaxTeamLen:
-		return fmt.Errorf("session id of %d characters, more than %d", len(e.SessionID), MaxTeamLen)
+	case e.SessionID != "" && !isUUID(e.SessionID):
+		return fmt.Errorf("sessionId %.40q is not a UUID", e.SessionID)
 	}
 	return ValidHash(e.Hash)
 }
@@ -46,6 +49,10 @@ const MaxEvents = 1000
 
 // events serves POST /v8/artifacts/events.
 func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
+	if err := checkClient(r); err != nil {
+		writeError(w, http.StatusBadRequest, codeBadRequest, err.Error())
+		return
+	}
 	team, ok := h.authorize(w, r, ReadOnly, true)
 	if !ok {
 		return
@@ -58,7 +65,31 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
 	if h.onEvents != nil && len(events) > 0 {
 		h.onEvents(r.Context(), team, events)
 	}
-	writeJSON(w, http.StatusOK, struct{}{})
+	// 200 with no body, as the spec has it: turbo only reads the status.
+	w.Header().Set("Content-Length", "0")
+	w.WriteHeader(http.StatusOK)
+}
+
+// isUUID reports whether s is a UUID in its text form,
+// xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx in hexadecimal digits (any version).
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // decodeEvents reads a JSON array of events one element at a time,

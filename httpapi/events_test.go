@@ -24,7 +24,7 @@ func TestEventsHostileBodies(t *testing.T) {
 		n := (bodySize - 2) / (len(elem) + 1)
 		return "[" + strings.TrimSuffix(strings.Repeat(elem+",", n), ",") + "]"
 	}
-	valid := `{"sessionId":"s","source":"LOCAL","event":"HIT","hash":"ab","duration":1}`
+	valid := `{"sessionId":"0b9e8a4c-5d6f-4e21-9a3b-7c1d2e3f4a5b","source":"LOCAL","event":"HIT","hash":"ab","duration":1}`
 	for _, tc := range []struct {
 		name, body, want string
 		status           int
@@ -35,7 +35,7 @@ func TestEventsHostileBodies(t *testing.T) {
 		{"too many valid events", "[" + strings.TrimSuffix(strings.Repeat(valid+",", httpapi.MaxEvents+1), ",") + "]",
 			fmt.Sprintf("more than %d events", httpapi.MaxEvents), http.StatusBadRequest},
 		{"one huge session id", `[{"sessionId":"` + strings.Repeat("s", bodySize-100) + `","source":"LOCAL","event":"HIT","hash":"ab"}]`,
-			"session id", http.StatusBadRequest},
+			"not a UUID", http.StatusBadRequest},
 		{"over the limit", fill("0") + strings.Repeat(" ", 10), "", http.StatusBadRequest},
 		{"unterminated", "[" + strings.Repeat(valid+",", 10), "", http.StatusBadRequest},
 		{"two values", "[] []", "more than one value", http.StatusBadRequest},

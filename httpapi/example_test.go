@@ -46,8 +46,8 @@ func Example() {
 	// Output:
 	// PUT 202  {"urls":["/v8/artifacts/c0ffee?slug=web"]}
 	// GET 200 1500 artifact bytes
-	// GET 404  {"error":{"code":"not_found","message":"no artifact c0ffee for team \"docs\""}}
-	// PUT 403  {"error":{"code":"forbidden","message":"read-only access to team \"web\" does not permit PUT"}}
+	// GET 404  {"code":"not_found","message":"no artifact c0ffee for team \"docs\"","error":{"code":"not_found","message":"no artifact c0ffee for team \"docs\""}}
+	// PUT 403  {"code":"forbidden","message":"read-only access to team \"web\" does not permit PUT","error":{"code":"forbidden","message":"read-only access to team \"web\" does not permit PUT"}}
 }
 
 // Mounting the cache below a path of an existing mux: turbo's --api is then
@@ -82,5 +82,5 @@ func ExampleAuthenticatorFunc() {
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, httptest.NewRequest("GET", "/v8/artifacts/status", nil))
 	fmt.Print(w.Code, " ", w.Body.String())
-	// Output: 401 {"error":{"code":"unauthorized","message":"httpapi: missing or invalid credentials: not signed in"}}
+	// Output: 401 {"code":"unauthorized","message":"httpapi: missing or invalid credentials: not signed in","error":{"code":"unauthorized","message":"httpapi: missing or invalid credentials: not signed in"}}
 }

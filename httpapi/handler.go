@@ -4,14 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"time"
 
+	"github.com/turbocache/turbocache/internal/reqbody"
+	"github.com/turbocache/turbocache/internal/route"
 	"github.com/turbocache/turbocache/storage"
 )
 
@@ -46,11 +46,12 @@ type Options struct {
 	// slot. Zero means DefaultMaxConcurrentLookups.
 	MaxConcurrentLookups int
 
-	// Status is what GET /v8/artifacts/status reports: "enabled" (the
-	// default), "disabled", "over_limit" or "paused". Any value but
-	// "enabled" also refuses uploads with 403 and the code turbo expects
-	// ("remote_caching_disabled" and so on), so clients skip them quietly.
-	Status string
+	// Status is what GET /v8/artifacts/status reports: StatusEnabled (the
+	// default, also meant by ""), StatusDisabled, StatusOverLimit or
+	// StatusPaused. Any but StatusEnabled also refuses uploads with 403
+	// and the code turbo expects ("remote_caching_disabled" and so on), so
+	// clients skip them quietly.
+	Status Status
 
 	// Logger receives store failures and other server-side errors, and, at
 	// debug level, clients that went away. Nil means no logging.
@@ -70,7 +71,7 @@ type Handler struct {
 	team      string
 	maxSize   int64
 	maxHashes int
-	status    string
+	status    Status
 	log       *slog.Logger
 	onEvents  func(ctx context.Context, team string, events []Event)
 	// lookups holds a token for each store lookup in progress for batch
@@ -119,11 +120,10 @@ func New(store storage.Store, opts *Options) (*Handler, error) {
 	default:
 		h.lookups = make(chan struct{}, n)
 	}
-	switch h.status {
-	case "":
-		h.status = "enabled"
-	case "enabled", "disabled", "over_limit", "paused":
-	default:
+	switch {
+	case h.status == "":
+		h.status = StatusEnabled
+	case !h.status.valid():
 		return nil, fmt.Errorf("httpapi: unknown status %q (want enabled, disabled, over_limit or paused)", h.status)
 	}
 	if h.log == nil {
@@ -136,9 +136,9 @@ func New(store storage.Store, opts *Options) (*Handler, error) {
 // name.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength != 0 {
-		body := &eofBody{ReadCloser: r.Body}
+		body := &reqbody.EOFBody{ReadCloser: r.Body}
 		r.Body = body
-		defer dropUnreadBody(w, body)
+		defer reqbody.DropUnread(w, body, unreadBodyGrace)
 	}
 	// Route on the path as sent, so that an encoded slash or dot inside the
 	// hash stays inside the hash (where validation rejects it).
@@ -149,12 +149,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case rest == "" || rest == "/":
+		route.Set(r, route.Query)
 		h.route(w, r, "POST", h.query)
 	case rest == "/status":
+		route.Set(r, route.Status)
 		h.route(w, r, "GET", h.serveStatus)
 	case rest == "/events":
+		route.Set(r, route.Events)
 		h.route(w, r, "POST", h.events)
 	case strings.HasPrefix(rest, "/"):
+		route.Set(r, route.Artifact)
 		h.artifact(w, r, rest[1:])
 	default:
 		writeError(w, http.StatusNotFound, codeNotFound, "no such endpoint")
@@ -189,6 +193,10 @@ func (h *Handler) artifact(w http.ResponseWriter, r *http.Request, hash string) 
 		writeError(w, http.StatusBadRequest, codeBadRequest, err.Error())
 		return
 	}
+	if err := checkClient(r); err != nil {
+		writeError(w, http.StatusBadRequest, codeBadRequest, err.Error())
+		return
+	}
 	need := ReadOnly
 	if r.Method == http.MethodPut {
 		need = ReadWrite
@@ -197,11 +205,7 @@ func (h *Handler) artifact(w http.ResponseWriter, r *http.Request, hash string) 
 	if !ok {
 		return
 	}
-	key := team + "/" + hash
-	if err := storage.ValidKey(key); err != nil { // cannot happen with valid team and hash
-		h.fail(w, r, "key", team, hash, err)
-		return
-	}
+	key := artifactKey(team, hash)
 	switch r.Method {
 	case http.MethodPut:
 		h.put(w, r, team, hash, key)
@@ -277,34 +281,7 @@ func (h *Handler) gone(r *http.Request, op, team, hash string, err error) {
 		slog.String("op", op), slog.String("team", team), slog.String("hash", hash), slog.Any("err", err))
 }
 
-// eofBody records whether a request body was read to its end.
-type eofBody struct {
-	io.ReadCloser
-	eof atomic.Bool
-}
-
-func (b *eofBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err == io.EOF {
-		b.eof.Store(true)
-	}
-	return n, err
-}
-
-// dropUnreadBody ends the reading of a request whose body the handler
-// refused (or gave up on) before its end. Otherwise net/http drains what is
-// left before answering, at the client's pace, and a client that stalls
-// holds the connection until the server's ReadTimeout.
-//
-// The deadline leaves a moment (unreadBodyGrace) rather than none: with
-// none, the connection is torn down under the answer, and a client still
-// sending its body (an upload that failed after its first part) gets a
-// reset instead of the 5xx.
-func dropUnreadBody(w http.ResponseWriter, body *eofBody) {
-	if !body.eof.Load() {
-		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(unreadBodyGrace)) // not supported by every ResponseWriter
-	}
-}
-
-// unreadBodyGrace is how long a refused body may still be read, at most.
+// unreadBodyGrace is how long a refused body may still be read, at most: a
+// client still sending its body (an upload that failed after its first
+// part) gets the 5xx rather than a reset.
 const unreadBodyGrace = time.Second

@@ -79,60 +79,6 @@ func errorCode(t *testing.T, w *httptest.ResponseRecorder) string {
 	return body.Error.Code
 }
 
-func TestStatus(t *testing.T) {
-	for _, status := range []string{"", "enabled", "disabled", "over_limit", "paused"} {
-		t.Run(status, func(t *testing.T) {
-			f := newFixture(t, &httpapi.Options{Status: status})
-			w := f.do("GET", "/v8/artifacts/status", "")
-			require.Equal(t, http.StatusOK, w.Code)
-			want := status
-			if want == "" {
-				want = "enabled"
-			}
-			assert.JSONEq(t, `{"status":"`+want+`"}`, w.Body.String())
-
-			w = f.do("PUT", "/v8/artifacts/"+hashB+"?slug=team_a", "x")
-			if want == "enabled" {
-				assert.Equal(t, http.StatusAccepted, w.Code)
-			} else {
-				assert.Equal(t, http.StatusForbidden, w.Code)
-				assert.Equal(t, "remote_caching_"+want, errorCode(t, w))
-			}
-		})
-	}
-	_, err := httpapi.New(memstore.New(nil), &httpapi.Options{Status: "on"})
-	assert.ErrorContains(t, err, `unknown status "on"`)
-}
-
-func TestGet(t *testing.T) {
-	f := newFixture(t, nil)
-	for _, method := range []string{"GET", "HEAD"} {
-		t.Run(method, func(t *testing.T) {
-			w := f.do(method, "/v8/artifacts/"+hashA+"?teamId=team_a", "")
-			require.Equal(t, http.StatusOK, w.Code)
-			h := w.Header()
-			assert.Equal(t, "application/octet-stream", h.Get("Content-Type"))
-			assert.Equal(t, "10", h.Get("Content-Length"))
-			assert.Equal(t, "1234", h.Get("x-artifact-duration"))
-			assert.Equal(t, "tag-a", h.Get("x-artifact-tag"))
-			assert.Equal(t, "sha-a", h.Get("x-artifact-sha"))
-			assert.Equal(t, "dirty-a", h.Get("x-artifact-dirty-hash"))
-			assert.Empty(t, h.Get("Content-Encoding"))
-			if method == "GET" {
-				assert.Equal(t, "artifact-a", w.Body.String())
-			} else {
-				assert.Empty(t, w.Body.String())
-			}
-
-			w = f.do(method, "/v8/artifacts/"+hashB+"?teamId=team_a", "")
-			assert.Equal(t, http.StatusNotFound, w.Code)
-			if method == "GET" {
-				assert.Equal(t, "not_found", errorCode(t, w))
-			}
-		})
-	}
-}
-
 func TestPut(t *testing.T) {
 	f := newFixture(t, nil)
 	w := f.do("PUT", "/v8/artifacts/"+hashB+"?slug=team_b", "new-artifact",
@@ -313,15 +259,15 @@ func TestEvents(t *testing.T) {
 	f := newFixture(t, &httpapi.Options{OnEvents: func(_ context.Context, team string, events []httpapi.Event) {
 		got = append(got, call{team, events})
 	}})
-	body := `[{"sessionId":"s1","source":"REMOTE","event":"HIT","hash":"` + hashA + `","duration":1234},` +
-		`{"sessionId":"s1","source":"LOCAL","event":"MISS","hash":"` + hashB + `","duration":0}]`
+	body := `[{"sessionId":"0b9e8a4c-5d6f-4e21-9a3b-7c1d2e3f4a5b","source":"REMOTE","event":"HIT","hash":"` + hashA + `","duration":1234},` +
+		`{"sessionId":"0b9e8a4c-5d6f-4e21-9a3b-7c1d2e3f4a5b","source":"LOCAL","event":"MISS","hash":"` + hashB + `","duration":0}]`
 	w := f.do("POST", "/v8/artifacts/events?slug=team_a", body)
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	require.Len(t, got, 1)
 	assert.Equal(t, "team_a", got[0].team)
 	assert.Equal(t, []httpapi.Event{
-		{SessionID: "s1", Source: "REMOTE", Event: "HIT", Hash: hashA, Duration: 1234},
-		{SessionID: "s1", Source: "LOCAL", Event: "MISS", Hash: hashB},
+		{SessionID: "0b9e8a4c-5d6f-4e21-9a3b-7c1d2e3f4a5b", Source: "REMOTE", Event: "HIT", Hash: hashA, Duration: 1234},
+		{SessionID: "0b9e8a4c-5d6f-4e21-9a3b-7c1d2e3f4a5b", Source: "LOCAL", Event: "MISS", Hash: hashB},
 	}, got[0].events)
 
 	for _, tc := range []struct{ name, body string }{

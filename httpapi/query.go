@@ -138,7 +138,7 @@ func (h *Handler) statAll(ctx context.Context, team string, hashes []string) []a
 // statOne looks up one hash. It returns the hash's answer, and the store's
 // error if the lookup failed.
 func (h *Handler) statOne(ctx context.Context, team, hash string) (any, error) {
-	info, err := h.store.Stat(ctx, team+"/"+hash)
+	info, err := h.store.Stat(ctx, artifactKey(team, hash))
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
 		return nil, nil

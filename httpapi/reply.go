@@ -1,12 +1,9 @@
 package httpapi
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
-	"syscall"
 )
 
 // Error codes sent in the JSON body of error answers.
@@ -20,12 +17,15 @@ const (
 	codeNoSpace       = "insufficient_storage"
 	codeInternal      = "internal_error"
 	codeUnavailable   = "service_unavailable"
-	codeCachePrefix   = "remote_caching_" // + the configured status
 	contentTypeJSON   = "application/json"
 	contentTypeBinary = "application/octet-stream"
 )
 
+// errorBody is an error answer in both shapes clients read: the published
+// Remote Cache API spec's code and message at the top level, and turbo's
+// (which reads a 403's reason from them) under "error".
 type errorBody struct {
+	errorDetail
 	Error errorDetail `json:"error"`
 }
 
@@ -38,7 +38,8 @@ type errorDetail struct {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	body, err := json.Marshal(v)
 	if err != nil { // only values built by this package reach here
-		status, body = http.StatusInternalServerError, []byte(`{"error":{"code":"internal_error","message":"encoding the answer failed"}}`)
+		status, body = http.StatusInternalServerError, []byte(`{"code":"internal_error","message":"encoding the answer failed",`+
+			`"error":{"code":"internal_error","message":"encoding the answer failed"}}`)
 	}
 	h := w.Header()
 	h.Set("Content-Type", contentTypeJSON)
@@ -49,15 +50,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // writeError answers status with the protocol's JSON error body.
 func writeError(w http.ResponseWriter, status int, code, message string) {
-	writeJSON(w, status, errorBody{Error: errorDetail{Code: code, Message: message}})
-}
-
-// clientGone reports whether err is what reading from or writing to a client
-// that went away looks like, rather than a failure of the server.
-func clientGone(ctx context.Context, err error) bool {
-	return ctx.Err() != nil ||
-		errors.Is(err, context.Canceled) ||
-		errors.Is(err, syscall.EPIPE) ||
-		errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, http.ErrHandlerTimeout)
+	d := errorDetail{Code: code, Message: message}
+	writeJSON(w, status, errorBody{errorDetail: d, Error: d})
 }

@@ -131,7 +131,7 @@ func FuzzRequest(f *testing.F) {
 		{3, "", "teamId=team_a", 1, "", `{"hashes":["` + hash + `","ff"]}`, false, 0},
 		{3, "/", "teamId=team_a", 2, "", `{"hashes":["../x"]}`, false, 0},
 		{3, "", "teamId=team_a", 1, "", `{"hashes":[1]} {}`, false, 0},
-		{3, "/events", "slug=acme", 1, "", `[{"sessionId":"s","source":"REMOTE","event":"HIT","hash":"` + hash + `","duration":5}]`, false, 0},
+		{3, "/events", "slug=acme", 1, "", `[{"sessionId":"0b9e8a4c-5d6f-4e21-9a3b-7c1d2e3f4a5b","source":"REMOTE","event":"HIT","hash":"` + hash + `","duration":5}]`, false, 0},
 		{3, "/events", "slug=acme", 3, "", `[{"source":"LOCAL","event":"MISS","hash":"` + hash + `"}]`, false, 0},
 		{3, "/events", "slug=acme", 1, "", `[{"source":"X","event":"HIT","hash":"zz","duration":-1}]`, false, 0},
 		{0, "/status", "", 1, "", "", false, 0},

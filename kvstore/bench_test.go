@@ -1,41 +1,18 @@
 package kvstore_test
 
 import (
-	"context"
-	"io"
 	"testing"
 
 	"github.com/turbocache/turbocache/kvstore"
 	"github.com/turbocache/turbocache/kvstore/kvtest"
 	"github.com/turbocache/turbocache/storage"
+	"github.com/turbocache/turbocache/storage/storagetest"
 )
 
-// BenchmarkRoundTrip puts and gets a 64 MiB artifact (three parts) through
-// kvtest on loopback.
-func BenchmarkRoundTrip(b *testing.B) {
-	const size = 64 << 20
-	srv := kvtest.Start(b, nil)
-	s := open(b, srv, kvstore.Config{})
-	ctx := context.Background()
-	b.Run("Put", func(b *testing.B) {
-		b.SetBytes(size)
-		for b.Loop() {
-			if err := s.Put(ctx, "team/bench", &patternReader{left: size}, size, storage.Metadata{}); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("Get", func(b *testing.B) {
-		b.SetBytes(size)
-		for b.Loop() {
-			rc, _, err := s.Get(ctx, "team/bench")
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := io.Copy(io.Discard, rc); err != nil {
-				b.Fatal(err)
-			}
-			rc.Close()
-		}
+// BenchmarkStore runs the shared benchmarks through kvtest on loopback (64
+// MiB is three parts of the default size).
+func BenchmarkStore(b *testing.B) {
+	storagetest.Benchmark(b, func(b *testing.B) storage.Store {
+		return open(b, kvtest.Start(b, nil), kvstore.Config{})
 	})
 }

@@ -36,3 +36,12 @@ func TestConformanceSmallParts(t *testing.T) {
 		return open(t, kvtest.Start(t, nil), kvstore.Config{PartSize: 1 << 20})
 	})
 }
+
+// TestPersistence opens the same namespace again, with parts small enough
+// that the larger artifacts are split.
+func TestPersistence(t *testing.T) {
+	storagetest.RunPersistence(t, func(t *testing.T) func(t *testing.T) storage.Store {
+		srv := kvtest.Start(t, nil)
+		return func(t *testing.T) storage.Store { return open(t, srv, kvstore.Config{PartSize: 1 << 20}) }
+	})
+}

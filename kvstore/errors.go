@@ -8,15 +8,9 @@ import (
 	"github.com/turbocache/turbocache/storage"
 )
 
-// Codes the KV API puts in its error envelopes that the store acts on.
-const (
-	// CodeKeyNotFound is the code of a read of a missing key (HTTP 404).
-	CodeKeyNotFound = 10009
-	// CodeNamespaceNotFound is the code for a namespace that does not exist.
-	CodeNamespaceNotFound = 10013
-	// CodeAuthentication is the code for a missing or refused API token.
-	CodeAuthentication = 10000
-)
+// CodeKeyNotFound is the code the KV API puts in its error envelope for a
+// read of a missing key (HTTP 404): the one code the store acts on.
+const CodeKeyNotFound = 10009
 
 // APIError is an error answer of the KV API: its HTTP status and the errors
 // listed in its envelope. It matches storage.ErrNotFound (errors.Is) when

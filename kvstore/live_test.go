@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/turbocache/turbocache/internal/livetest"
 	"github.com/turbocache/turbocache/kvstore"
 	"github.com/turbocache/turbocache/storage"
 	"github.com/turbocache/turbocache/storage/storagetest"
@@ -84,11 +85,7 @@ func TestLiveConformance(t *testing.T) {
 	storagetest.Run(t, func(t *testing.T) storage.Store {
 		s, err := kvstore.Open(cfg)
 		require.NoError(t, err)
-		ctx := context.Background()
-		for obj, err := range s.List(ctx, "") {
-			require.NoError(t, err)
-			require.NoError(t, s.Delete(ctx, obj.Key))
-		}
+		livetest.DeleteAll(t, s)
 		return s
 	})
 }

@@ -101,7 +101,7 @@ func readManifest(r *bufio.Reader) (*manifest, error) {
 	return &m, m.check()
 }
 
-// partSize is the length of part n of m.
+// partLen is the length of part n of m.
 func (m *manifest) partLen(n int) int64 {
 	if n < m.Parts-1 {
 		return m.PartSize

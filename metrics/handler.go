@@ -4,20 +4,23 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync/atomic"
 
 	"github.com/turbocache/turbocache/internal/respwriter"
+	"github.com/turbocache/turbocache/internal/route"
 )
 
 // Handler returns h instrumented: requests by route, method and status code,
-// and the bytes of request and response bodies by route. The route is one of
+// and the bytes of request and response bodies by route. The route is the
+// one the protocol handler (httpapi's or nxapi's) says served the request:
 // "artifact", "query", "status", "events" (Turborepo's protocol),
-// "nx_artifact" (Nx's /v1/cache/{hash}) and "other", so that hashes and
-// teams never become label values.
+// "nx_artifact" (Nx's /v1/cache/{hash}), or "other" when none claimed it,
+// so that hashes and teams never become label values. Requests a protocol
+// handler served are also counted by the CI vendor their client named
+// (x-artifact-client-ci, once the handler validated it).
 func (m *Metrics) Handler(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		route := routeOf(r.URL.Path)
+		r, served := route.Watch(r)
 		rec := respwriter.New(w)
 		var body *countingBody
 		if r.Body != nil && r.Body != http.NoBody {
@@ -25,36 +28,17 @@ func (m *Metrics) Handler(h http.Handler) http.Handler {
 			r.Body = body
 		}
 		h.ServeHTTP(rec, r)
+		got := served()
+		if got.Route != route.Other {
+			m.clientCI(got.ClientCI)
+		}
+		route := string(got.Route)
 		m.requests.WithLabelValues(route, methodLabel(r.Method), strconv.Itoa(rec.Code)).Inc()
 		m.responseBytes.WithLabelValues(route).Add(float64(rec.Bytes))
 		if body != nil {
 			m.requestBytes.WithLabelValues(route).Add(float64(body.n.Load()))
 		}
 	})
-}
-
-// routeOf names the protocol route of a path, wherever the handler is mounted.
-func routeOf(path string) string {
-	if i := strings.LastIndex(path, "/v1/cache/"); i >= 0 && !strings.Contains(path[i+len("/v1/cache/"):], "/") {
-		return "nx_artifact"
-	}
-	i := strings.LastIndex(path, "/v8/artifacts")
-	if i < 0 {
-		return "other"
-	}
-	switch rest := path[i+len("/v8/artifacts"):]; rest {
-	case "", "/":
-		return "query"
-	case "/status":
-		return "status"
-	case "/events":
-		return "events"
-	default:
-		if strings.Count(rest, "/") == 1 {
-			return "artifact"
-		}
-		return "other"
-	}
 }
 
 // methodLabel bounds the method label to the methods the protocol uses.

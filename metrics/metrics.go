@@ -34,6 +34,8 @@ type Metrics struct {
 
 	// Nx's protocol (nxapi).
 	nxLookups *prometheus.CounterVec // result: hit, miss, error
+
+	ciRequests *ciRequests // Turborepo clients by CI vendor
 }
 
 // New creates the collectors and registers them with reg.
@@ -84,11 +86,12 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 			Name: "turbocache_nx_lookups_total",
 			Help: "Downloads of Nx records, by result: hit, miss, or error (the store failed).",
 		}, []string{"result"}),
+		ciRequests: newCIRequests(),
 	}
 	for _, c := range []prometheus.Collector{
 		m.requests, m.requestBytes, m.responseBytes, m.lookups, m.storeLatency,
 		m.storeErrors, m.clientEvents, m.sweeps, m.sweepRemoved, m.sweepLast,
-		m.nxLookups,
+		m.nxLookups, m.ciRequests.counter,
 	} {
 		if err := reg.Register(c); err != nil {
 			return nil, err

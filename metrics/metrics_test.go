@@ -22,6 +22,22 @@ import (
 	"github.com/turbocache/turbocache/storage/storagetest"
 )
 
+// send makes a request, with header as name, value pairs, and returns the
+// status of its answer, once the body is read.
+func send(t *testing.T, method, url, body string, header ...string) int {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	require.NoError(t, err)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
 func newMetrics(t *testing.T) (*metrics.Metrics, *prometheus.Registry) {
 	reg := prometheus.NewRegistry()
 	m, err := metrics.New(reg)
@@ -52,23 +68,15 @@ func TestHandlerAndStore(t *testing.T) {
 	srv := httptest.NewServer(http.StripPrefix("/cache", m.Handler(h)))
 	defer srv.Close()
 
-	do := func(method, path, body string) int {
-		req, err := http.NewRequest(method, srv.URL+"/cache"+path, strings.NewReader(body))
-		require.NoError(t, err)
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	do := func(method, path, body string) int { return send(t, method, srv.URL+"/cache"+path, body) }
 	require.Equal(t, 404, do("GET", "/v8/artifacts/abc123?slug=web", ""))
 	require.Equal(t, 202, do("PUT", "/v8/artifacts/abc123?slug=web", "0123456789"))
 	require.Equal(t, 200, do("GET", "/v8/artifacts/abc123?slug=web", ""))
 	require.Equal(t, 200, do("GET", "/v8/artifacts/abc123?slug=web", ""))
 	require.Equal(t, 200, do("GET", "/v8/artifacts/status", ""))
 	require.Equal(t, 200, do("POST", "/v8/artifacts/events?slug=web",
-		`[{"sessionId":"s","source":"REMOTE","event":"HIT","hash":"abc123","duration":5},
-		  {"sessionId":"s","source":"LOCAL","event":"MISS","hash":"abc124","duration":0}]`))
+		`[{"sessionId":"0b9e8a4c-5d6f-4e21-9a3b-7c1d2e3f4a5b","source":"REMOTE","event":"HIT","hash":"abc123","duration":5},
+		  {"sessionId":"0b9e8a4c-5d6f-4e21-9a3b-7c1d2e3f4a5b","source":"LOCAL","event":"MISS","hash":"abc124","duration":0}]`))
 
 	assert.Equal(t, 2.0, value(t, reg, "turbocache_lookups_total", "result", "hit"))
 	assert.Equal(t, 1.0, value(t, reg, "turbocache_lookups_total", "result", "miss"))
@@ -91,8 +99,8 @@ turbocache_client_cache_events_total{event="MISS",source="REMOTE"} 0
 		"turbocache_http_requests_total", "turbocache_client_cache_events_total"))
 
 	upload, download := bytesCounted(t, reg)
-	assert.Equal(t, 10.0+float64(len(`[{"sessionId":"s","source":"REMOTE","event":"HIT","hash":"abc123","duration":5},
-		  {"sessionId":"s","source":"LOCAL","event":"MISS","hash":"abc124","duration":0}]`)), upload)
+	assert.Equal(t, 10.0+float64(len(`[{"sessionId":"0b9e8a4c-5d6f-4e21-9a3b-7c1d2e3f4a5b","source":"REMOTE","event":"HIT","hash":"abc123","duration":5},
+		  {"sessionId":"0b9e8a4c-5d6f-4e21-9a3b-7c1d2e3f4a5b","source":"LOCAL","event":"MISS","hash":"abc124","duration":0}]`)), upload)
 	assert.GreaterOrEqual(t, download, 20.0, "two 10-byte downloads")
 	assert.Zero(t, testutil.CollectAndCount(reg, "turbocache_store_errors_total"), "a miss is not a store error")
 }

@@ -1,7 +1,6 @@
 package metrics_test
 
 import (
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -30,15 +29,7 @@ func TestNx(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
-	do := func(method, path, body string) int {
-		req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-		require.NoError(t, err)
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	do := func(method, path, body string) int { return send(t, method, srv.URL+path, body) }
 	require.Equal(t, 404, do("GET", "/nx/v1/cache/123", ""))
 	require.Equal(t, 200, do("PUT", "/nx/v1/cache/123", "0123456789"))
 	require.Equal(t, 409, do("PUT", "/nx/v1/cache/123", "0123456789"))

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/turbocache/turbocache/internal/reqbody"
 	"github.com/turbocache/turbocache/storage"
 )
 
@@ -39,7 +40,7 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, team, hash, key st
 		h.lookup(r, team, LookupMiss)
 		reply(w, http.StatusNotFound, fmt.Sprintf("no record %s for team %q", hash, team))
 		return
-	case err != nil && clientGone(r.Context(), err):
+	case err != nil && reqbody.ClientGone(r.Context(), err):
 		h.gone(r, "get", team, hash, err)
 		return
 	case err != nil:
@@ -59,7 +60,7 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, team, hash, key st
 	// io.CopyN hands the ResponseWriter an io.LimitedReader, which net/http
 	// sends with sendfile(2) when the store's reader is an *os.File.
 	if _, err := io.CopyN(w, body, info.Size); err != nil {
-		if clientGone(r.Context(), err) {
+		if reqbody.ClientGone(r.Context(), err) {
 			h.gone(r, "get", team, hash, err)
 			return
 		}

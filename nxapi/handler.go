@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/turbocache/turbocache/httpapi"
+	"github.com/turbocache/turbocache/internal/reqbody"
+	"github.com/turbocache/turbocache/internal/route"
 	"github.com/turbocache/turbocache/storage"
 )
 
@@ -161,9 +163,9 @@ func New(store storage.Store, opts *Options) (*Handler, error) {
 // ServeHTTP serves GET and PUT /v1/cache/{hash}.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength != 0 && r.Body != nil {
-		body := &eofBody{ReadCloser: r.Body}
+		body := &reqbody.EOFBody{ReadCloser: r.Body}
 		r.Body = body
-		defer dropUnreadBody(w, body)
+		defer reqbody.DropUnread(w, body, 0)
 	}
 	// Route on the path as sent, so that an encoded slash stays inside the
 	// hash, where validation rejects it.
@@ -172,6 +174,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(w, http.StatusNotFound, "no such endpoint; Nx's remote cache is at /v1/cache/{hash}")
 		return
 	}
+	route.Set(r, route.NxArtifact)
 	var need httpapi.Access
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
@@ -191,11 +194,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	key := team + "/" + recordDir + "/" + hash
-	if err := storage.ValidKey(key); err != nil { // cannot happen with a valid team and hash
-		h.fail(w, r, "key", team, hash, err)
-		return
-	}
+	key := recordKey(team, hash)
 	if r.Method == http.MethodPut {
 		h.put(w, r, team, hash, key)
 		return

@@ -28,3 +28,11 @@ func ValidHash(hash string) error {
 	}
 	return nil
 }
+
+// recordKey is the store key of a team's record: "<team>/nx/<hash>". With
+// a team that passed httpapi.ValidTeam and a hash that passed ValidHash it
+// is always a valid storage key (TestRecordKeyIsValid), so no caller checks
+// it again.
+func recordKey(team, hash string) string {
+	return team + "/" + recordDir + "/" + hash
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/turbocache/turbocache/internal/reqbody"
 	"github.com/turbocache/turbocache/storage"
 )
 
@@ -17,9 +18,9 @@ func (h *Handler) put(w http.ResponseWriter, r *http.Request, team, hash, key st
 		h.tooLarge(w)
 		return
 	}
-	body := &recordingReader{r: r.Body}
+	body := &reqbody.Recorder{R: r.Body}
 	if h.maxSize > 0 && size < 0 {
-		body.r = http.MaxBytesReader(w, r.Body, h.maxSize)
+		body.R = http.MaxBytesReader(w, r.Body, h.maxSize)
 	}
 	ctx := r.Context()
 	err := h.create(ctx, key, body, size)
@@ -29,9 +30,9 @@ func (h *Handler) put(w http.ResponseWriter, r *http.Request, team, hash, key st
 		reply(w, http.StatusOK, "stored")
 	case errors.Is(err, storage.ErrExists):
 		reply(w, http.StatusConflict, fmt.Sprintf("record %s of team %q exists; records are never replaced", hash, team))
-	case errors.Is(err, storage.ErrTooLarge), errors.As(body.err, &maxBytes):
+	case errors.Is(err, storage.ErrTooLarge), errors.As(body.Err, &maxBytes):
 		h.tooLarge(w)
-	case clientGone(ctx, err) || body.err != nil && !errors.Is(body.err, io.EOF):
+	case reqbody.ClientGone(ctx, err) || body.Err != nil && !errors.Is(body.Err, io.EOF):
 		// The upload did not arrive whole; the store kept nothing.
 		h.gone(r, "put", team, hash, err)
 		reply(w, http.StatusBadRequest, "the upload ended before its Content-Length; nothing was stored")
@@ -67,20 +68,4 @@ func (h *Handler) create(ctx context.Context, key string, r io.Reader, size int6
 
 func (h *Handler) tooLarge(w http.ResponseWriter) {
 	reply(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("records are limited to %d bytes", h.maxSize))
-}
-
-// recordingReader remembers the first error its reader returned, so that a
-// failed store call can be told apart: the client's upload broke, or the
-// store did.
-type recordingReader struct {
-	r   io.Reader
-	err error
-}
-
-func (b *recordingReader) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
-	if err != nil && b.err == nil {
-		b.err = err
-	}
-	return n, err
 }

@@ -19,14 +19,7 @@ import (
 // with JWTs, each verified every time or remembered once verified.
 func BenchmarkAuthenticatedGet(b *testing.B) {
 	is := oidctest.Start(b)
-	static, err := httpapi.NewTokenAuth(httpapi.Token{Name: "ci", Secret: "static-token-for-the-benchmark"})
-	require.NoError(b, err)
-	jwtAuth := func(cacheSize int) httpapi.Authenticator {
-		a, err := oidcauth.New(&oidcauth.Config{Issuer: is.URL, Audience: audience, Rules: mustRules(b, rulesText),
-			CacheSize: cacheSize, Fallback: static})
-		require.NoError(b, err)
-		return a
-	}
+	static, jwtAuth := benchAuthenticators(b, is)
 	claims := map[string]any{"repository_owner": "acme", "ref": "refs/heads/main"}
 	rsa := is.Token(b, audience, claims)
 	ec := oidctest.Sign(b, is.EC, is.Claims(audience, claims))
@@ -71,14 +64,7 @@ func BenchmarkAuthenticatedGet(b *testing.B) {
 // handler and the store.
 func BenchmarkAuthenticate(b *testing.B) {
 	is := oidctest.Start(b)
-	static, err := httpapi.NewTokenAuth(httpapi.Token{Name: "ci", Secret: "static-token-for-the-benchmark"})
-	require.NoError(b, err)
-	jwtAuth := func(cacheSize int) httpapi.Authenticator {
-		a, err := oidcauth.New(&oidcauth.Config{Issuer: is.URL, Audience: audience, Rules: mustRules(b, rulesText),
-			CacheSize: cacheSize, Fallback: static})
-		require.NoError(b, err)
-		return a
-	}
+	static, jwtAuth := benchAuthenticators(b, is)
 	rsa := is.Token(b, audience, map[string]any{"repository_owner": "acme", "ref": "refs/heads/main"})
 	for _, bc := range []struct {
 		name  string
@@ -102,5 +88,20 @@ func BenchmarkAuthenticate(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// benchAuthenticators returns the static token authenticator of the
+// benchmarks, and a function making a JWT authenticator with a given cache
+// size that falls back to it.
+func benchAuthenticators(b *testing.B, is *oidctest.Issuer) (*httpapi.TokenAuth, func(cacheSize int) httpapi.Authenticator) {
+	b.Helper()
+	static, err := httpapi.NewTokenAuth(httpapi.Token{Name: "ci", Secret: "static-token-for-the-benchmark"})
+	require.NoError(b, err)
+	return static, func(cacheSize int) httpapi.Authenticator {
+		a, err := oidcauth.New(&oidcauth.Config{Issuer: is.URL, Audience: audience, Rules: mustRules(b, rulesText),
+			CacheSize: cacheSize, Fallback: static})
+		require.NoError(b, err)
+		return a
 	}
 }

@@ -65,3 +65,15 @@ func TestIgnoresAmbientAWSSettings(t *testing.T) {
 	s := openStore(t, srv, srv.HTTPClient)
 	exercise(t, s)
 }
+
+func TestEndpointFor(t *testing.T) {
+	const account = "0123456789abcdef0123456789abcdef"
+	for _, tc := range []struct{ jurisdiction, want string }{
+		{"", "https://" + account + ".r2.cloudflarestorage.com"},
+		{"eu", "https://" + account + ".eu.r2.cloudflarestorage.com"},
+	} {
+		t.Run(tc.jurisdiction, func(t *testing.T) {
+			require.Equal(t, tc.want, r2store.EndpointFor(account, tc.jurisdiction))
+		})
+	}
+}

@@ -7,14 +7,6 @@ import (
 	"github.com/turbocache/turbocache/r2store"
 )
 
-func ExampleEndpointFor() {
-	fmt.Println(r2store.EndpointFor("0123456789abcdef0123456789abcdef", ""))
-	fmt.Println(r2store.EndpointFor("0123456789abcdef0123456789abcdef", "eu"))
-	// Output:
-	// https://0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com
-	// https://0123456789abcdef0123456789abcdef.eu.r2.cloudflarestorage.com
-}
-
 func ExampleOpen() {
 	store, err := r2store.Open(context.Background(), r2store.Config{
 		AccountID:       "0123456789abcdef0123456789abcdef",

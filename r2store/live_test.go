@@ -2,16 +2,12 @@ package r2store_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"testing"
-	"time"
 
-	"github.com/stretchr/testify/require"
-
+	"github.com/turbocache/turbocache/internal/livetest"
 	"github.com/turbocache/turbocache/r2store"
 	"github.com/turbocache/turbocache/storage"
-	"github.com/turbocache/turbocache/storage/storagetest"
 )
 
 // TestLiveR2 runs the conformance suite against a real R2 bucket, under a
@@ -32,29 +28,9 @@ func TestLiveR2(t *testing.T) {
 	if cfg.AccountID == "" || cfg.AccessKeyID == "" || cfg.SecretAccessKey == "" || cfg.Bucket == "" {
 		t.Skip("set TURBOCACHE_LIVE_R2_ACCOUNT_ID, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY and _BUCKET to run against R2")
 	}
-	run := time.Now().UTC().Format("20060102T150405.000000000")
-	n := 0
-	storagetest.Run(t, func(t *testing.T) storage.Store {
-		n++
+	livetest.RunPrefixed(t, func(ctx context.Context, prefix string) (storage.Store, error) {
 		cfg := cfg
-		cfg.Prefix = fmt.Sprintf("turbocache-live-test/%s/%d", run, n)
-		s, err := r2store.Open(context.Background(), cfg)
-		require.NoError(t, err)
-		t.Cleanup(func() { cleanUp(t, s) })
-		return s
+		cfg.Prefix = prefix
+		return r2store.Open(ctx, cfg)
 	})
-}
-
-// cleanUp deletes everything a live test left in s.
-func cleanUp(t *testing.T, s storage.Store) {
-	ctx := context.Background()
-	for obj, err := range s.(storage.Lister).List(ctx, "") {
-		if err != nil {
-			t.Errorf("clean up: %v", err)
-			return
-		}
-		if err := s.Delete(ctx, obj.Key); err != nil {
-			t.Errorf("clean up: %v", err)
-		}
-	}
 }

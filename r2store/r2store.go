@@ -23,11 +23,11 @@ import (
 	"github.com/turbocache/turbocache/s3store"
 )
 
-// Region is the region R2 signs requests for.
-const Region = "auto"
+// region is the region R2 signs requests for.
+const region = "auto"
 
-// PartSize is the size of every upload part but the last.
-const PartSize = 8 << 20
+// partSize is the size of every upload part but the last.
+const partSize = 8 << 20
 
 // Config says how to reach an R2 bucket.
 type Config struct {
@@ -82,45 +82,47 @@ func (c *Config) validate() error {
 	return nil
 }
 
-// EndpointFor returns the S3 API endpoint of an account's buckets in a
+// endpointFor returns the S3 API endpoint of an account's buckets in a
 // jurisdiction ("" for the default one).
-func EndpointFor(accountID, jurisdiction string) string {
+func endpointFor(accountID, jurisdiction string) string {
 	if jurisdiction == "" {
 		return "https://" + accountID + ".r2.cloudflarestorage.com"
 	}
 	return "https://" + accountID + "." + jurisdiction + ".r2.cloudflarestorage.com"
 }
 
-// S3Config returns the s3store configuration Open uses for cfg, after
+// s3Config returns the s3store configuration Open uses for cfg, after
 // checking cfg.
-func S3Config(cfg Config) (s3store.Config, error) {
+func s3Config(cfg Config) (s3store.Config, error) {
 	if err := cfg.validate(); err != nil {
 		return s3store.Config{}, err
 	}
 	endpoint := cfg.Endpoint
 	if endpoint == "" {
-		endpoint = EndpointFor(cfg.AccountID, cfg.Jurisdiction)
+		endpoint = endpointFor(cfg.AccountID, cfg.Jurisdiction)
 	}
 	return s3store.Config{
 		Bucket:          cfg.Bucket,
-		Region:          Region,
+		Region:          region,
 		Endpoint:        endpoint,
 		UsePathStyle:    true,
 		AccessKeyID:     cfg.AccessKeyID,
 		SecretAccessKey: cfg.SecretAccessKey,
-		Prefix:          cfg.Prefix,
-		PartSize:        PartSize,
-		Concurrency:     cfg.Concurrency,
-		Checksum:        s3store.ChecksumWhenRequired,
 		HTTPClient:      cfg.HTTPClient,
-		UploadMemory:    cfg.UploadMemory,
+		Options: s3store.Options{
+			Prefix:       cfg.Prefix,
+			PartSize:     partSize,
+			Concurrency:  cfg.Concurrency,
+			Checksum:     s3store.ChecksumWhenRequired,
+			UploadMemory: cfg.UploadMemory,
+		},
 	}, nil
 }
 
 // Open checks cfg and returns a Store for its bucket. It does not contact
 // R2: a wrong bucket or key shows up on the first call.
 func Open(ctx context.Context, cfg Config) (*s3store.Store, error) {
-	s3cfg, err := S3Config(cfg)
+	s3cfg, err := s3Config(cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/turbocache/turbocache/internal/s3test"
 	"github.com/turbocache/turbocache/s3store"
 	"github.com/turbocache/turbocache/storage"
+	"github.com/turbocache/turbocache/storage/storagetest"
 )
 
 // benchSize is the artifact size of the transfer benchmarks.
@@ -27,7 +28,7 @@ func BenchmarkTransfer(b *testing.B) {
 	srv := servers.Get(b, s3test.Options{})
 	data := bytes.Repeat([]byte("0123456789abcdef"), benchSize/16)
 	ctx := context.Background()
-	s := openStore(b, srv, s3store.Config{Checksum: s3store.ChecksumWhenRequired})
+	s := openStore(b, srv, s3store.Config{Options: s3store.Options{Checksum: s3store.ChecksumWhenRequired}})
 	client := srv.Client(func(o *s3.Options) {
 		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
 		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
@@ -42,7 +43,7 @@ func BenchmarkTransfer(b *testing.B) {
 			require.NoError(b, s.Put(ctx, "team/bench", r, benchSize, storage.Metadata{}))
 		}
 	})
-	big := openStore(b, srv, s3store.Config{Checksum: s3store.ChecksumWhenRequired, PartSize: 32 << 20})
+	big := openStore(b, srv, s3store.Config{Options: s3store.Options{Checksum: s3store.ChecksumWhenRequired, PartSize: 32 << 20}})
 	b.Run("Put/Store32MiBParts", func(b *testing.B) {
 		b.SetBytes(benchSize)
 		for b.Loop() {
@@ -80,5 +81,13 @@ func BenchmarkTransfer(b *testing.B) {
 			require.NoError(b, err)
 			require.Equal(b, int64(benchSize), n)
 		}
+	})
+}
+
+// BenchmarkStore runs the shared benchmarks, the same as every driver's.
+func BenchmarkStore(b *testing.B) {
+	srv := servers.Get(b, s3test.Options{})
+	storagetest.Benchmark(b, func(b *testing.B) storage.Store {
+		return openStore(b, srv, s3store.Config{Options: s3store.Options{Checksum: s3store.ChecksumWhenRequired}})
 	})
 }

@@ -40,7 +40,7 @@ func TestUploadMemoryBudget(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := servers.Get(t, s3test.Options{TLS: tc.tls})
-			s := openStore(t, srv, s3store.Config{UploadMemory: tc.budget})
+			s := openStore(t, srv, s3store.Config{Options: s3store.Options{UploadMemory: tc.budget}})
 			budget := s.UploadMemory()
 			if tc.budget == 0 {
 				require.Equal(t, int64(s3store.DefaultUploadMemory), budget)
@@ -82,7 +82,7 @@ func TestUploadMemoryBudget(t *testing.T) {
 func TestUploadWaitsForBudget(t *testing.T) {
 	const part = s3store.MinPartSize
 	srv := servers.Get(t, s3test.Options{})
-	s := openStore(t, srv, s3store.Config{PartSize: part, UploadMemory: part})
+	s := openStore(t, srv, s3store.Config{Options: s3store.Options{PartSize: part, UploadMemory: part}})
 	require.Equal(t, int64(part), s.UploadMemory())
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

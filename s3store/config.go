@@ -39,27 +39,15 @@ type Config struct {
 	SecretAccessKey string
 	SessionToken    string
 
-	// Prefix, when not empty, is put before every key, separated by '/':
-	// Prefix "turbo" stores key "team/hash" as object "turbo/team/hash".
-	Prefix string
-	// PartSize is the size of the parts uploads are split into; 0 means
-	// DefaultPartSize. S3 needs at least 5 MiB.
-	PartSize int64
-	// Concurrency is how many parts of one upload are sent at once;
-	// 0 means DefaultConcurrency.
-	Concurrency int
-	// Checksum chooses when request checksums are sent and response
-	// checksums validated. The zero value, ChecksumAuto, keeps the SDK's
-	// default for Amazon S3 and uses ChecksumWhenRequired with an Endpoint.
-	Checksum ChecksumMode
-	// UploadMemory bounds the memory all uploads together hold in part
-	// buffers, in bytes; 0 means DefaultUploadMemory. See
-	// Options.UploadMemory.
-	UploadMemory int64
-
 	// HTTPClient sends the requests; nil means the SDK's default client.
 	// Set it to trust a private certificate authority, for example.
 	HTTPClient *http.Client
+
+	// Options tune the Store, as for New: prefix, part size, concurrency,
+	// checksums and upload memory. Options.Checksum ChecksumAuto, the zero
+	// value, keeps the SDK's default for Amazon S3 and means
+	// ChecksumWhenRequired with an Endpoint.
+	Options
 }
 
 // validate checks the fields Open cannot fix, naming the first bad one.
@@ -86,10 +74,12 @@ func (c *Config) validate() error {
 	return c.options().validate("Config")
 }
 
-// options returns the store options the config carries.
+// options returns the store options the config carries, with ChecksumAuto
+// resolved for the endpoint.
 func (c *Config) options() *Options {
-	return &Options{Prefix: c.Prefix, PartSize: c.PartSize, Concurrency: c.Concurrency, Checksum: c.checksum(),
-		UploadMemory: c.UploadMemory}
+	o := c.Options
+	o.Checksum = c.checksum()
+	return &o
 }
 
 // checksum resolves ChecksumAuto for the endpoint.

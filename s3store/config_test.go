@@ -122,7 +122,7 @@ func TestChecksumModes(t *testing.T) {
 				s, err = s3store.New(client, srv.NewBucket(t), &s3store.Options{PartSize: s3store.MinPartSize, Checksum: tc.mode})
 				require.NoError(t, err)
 			} else {
-				s = openStore(t, srv, s3store.Config{PartSize: s3store.MinPartSize, Checksum: tc.mode, HTTPClient: httpClient})
+				s = openStore(t, srv, s3store.Config{HTTPClient: httpClient, Options: s3store.Options{PartSize: s3store.MinPartSize, Checksum: tc.mode}})
 			}
 			ctx := context.Background()
 			body := bytes.Repeat([]byte("z"), size)

@@ -25,7 +25,7 @@ import (
 // per object), and exactly one winner among concurrent Creates.
 func TestCreateConditional(t *testing.T) {
 	srv := servers.Get(t, s3test.Options{})
-	s := openStore(t, srv, s3store.Config{PartSize: s3store.MinPartSize, Concurrency: 2})
+	s := openStore(t, srv, s3store.Config{Options: s3store.Options{PartSize: s3store.MinPartSize, Concurrency: 2}})
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name string

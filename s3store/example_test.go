@@ -19,9 +19,7 @@ func ExampleOpen() {
 		UsePathStyle:    true,
 		AccessKeyID:     "<access key ID>",
 		SecretAccessKey: "<secret access key>",
-		Prefix:          "turbo",
-		PartSize:        16 << 20,
-		Concurrency:     4,
+		Options:         s3store.Options{Prefix: "turbo", PartSize: 16 << 20, Concurrency: 4},
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -33,7 +31,7 @@ func ExampleOpen() {
 
 // Configuration errors name the field at fault.
 func ExampleOpen_invalid() {
-	_, err := s3store.Open(context.Background(), s3store.Config{Bucket: "turbo-cache", PartSize: 1 << 20})
+	_, err := s3store.Open(context.Background(), s3store.Config{Bucket: "turbo-cache", Options: s3store.Options{PartSize: 1 << 20}})
 	fmt.Println(err)
 	// Output: s3store: Config.PartSize 1048576 is below S3's minimum of 5242880 bytes
 }

@@ -96,7 +96,7 @@ func TestFailedUploadLeavesNothing(t *testing.T) {
 			name := tc.name + map[bool]string{false: "/HTTP", true: "/HTTPS"}[tls]
 			t.Run(name, func(t *testing.T) {
 				srv := servers.Get(t, s3test.Options{TLS: tls})
-				s := openStore(t, srv, s3store.Config{PartSize: part, Concurrency: 2})
+				s := openStore(t, srv, s3store.Config{Options: s3store.Options{PartSize: part, Concurrency: 2}})
 				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 				defer cancel()
 

@@ -30,7 +30,7 @@ func TestStreamingMemory(t *testing.T) {
 	for _, tls := range []bool{false, true} {
 		t.Run(map[bool]string{false: "HTTP", true: "HTTPS"}[tls], func(t *testing.T) {
 			srv := servers.Get(t, s3test.Options{TLS: tls})
-			s := openStore(t, srv, s3store.Config{PartSize: partSize, Concurrency: concurrency, Checksum: s3store.ChecksumWhenSupported})
+			s := openStore(t, srv, s3store.Config{Options: s3store.Options{PartSize: partSize, Concurrency: concurrency, Checksum: s3store.ChecksumWhenSupported}})
 			ctx := context.Background()
 
 			put := heappeak.Measure(func() {

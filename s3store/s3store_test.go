@@ -22,10 +22,13 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// openStore opens a Store on a new bucket of srv.
+// openStore opens a Store on a new bucket of srv, or on cfg.Bucket when
+// it is set.
 func openStore(t testing.TB, srv *s3test.Server, cfg s3store.Config) *s3store.Store {
 	t.Helper()
-	cfg.Bucket = srv.NewBucket(t)
+	if cfg.Bucket == "" {
+		cfg.Bucket = srv.NewBucket(t)
+	}
 	cfg.Region = srv.Region
 	cfg.Endpoint = srv.Endpoint
 	cfg.UsePathStyle = true
@@ -45,11 +48,11 @@ func TestConformance(t *testing.T) {
 		tls  bool
 		cfg  s3store.Config
 	}{
-		{"HTTP/SDKDefaultChecksums", false, s3store.Config{Checksum: s3store.ChecksumWhenSupported}},
-		{"HTTP/WhenRequired", false, s3store.Config{Checksum: s3store.ChecksumWhenRequired}},
-		{"HTTPS/SDKDefaultChecksums", true, s3store.Config{Checksum: s3store.ChecksumWhenSupported}},
-		{"HTTPS/WhenRequired", true, s3store.Config{Checksum: s3store.ChecksumWhenRequired}},
-		{"HTTPS/Prefix", true, s3store.Config{Prefix: "turbo/cache", PartSize: s3store.MinPartSize, Concurrency: 2}},
+		{"HTTP/SDKDefaultChecksums", false, s3store.Config{Options: s3store.Options{Checksum: s3store.ChecksumWhenSupported}}},
+		{"HTTP/WhenRequired", false, s3store.Config{Options: s3store.Options{Checksum: s3store.ChecksumWhenRequired}}},
+		{"HTTPS/SDKDefaultChecksums", true, s3store.Config{Options: s3store.Options{Checksum: s3store.ChecksumWhenSupported}}},
+		{"HTTPS/WhenRequired", true, s3store.Config{Options: s3store.Options{Checksum: s3store.ChecksumWhenRequired}}},
+		{"HTTPS/Prefix", true, s3store.Config{Options: s3store.Options{Prefix: "turbo/cache", PartSize: s3store.MinPartSize, Concurrency: 2}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := servers.Get(t, s3test.Options{TLS: tc.tls})
@@ -58,4 +61,13 @@ func TestConformance(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestPersistence opens the same bucket (and prefix) again.
+func TestPersistence(t *testing.T) {
+	srv := servers.Get(t, s3test.Options{})
+	storagetest.RunPersistence(t, func(t *testing.T) func(t *testing.T) storage.Store {
+		cfg := s3store.Config{Bucket: srv.NewBucket(t), Options: s3store.Options{Prefix: "turbo"}}
+		return func(t *testing.T) storage.Store { return openStore(t, srv, cfg) }
+	})
 }

@@ -30,9 +30,11 @@ const (
 
 // Options tunes a Store. A nil *Options means the defaults.
 type Options struct {
-	// Prefix, when not empty, is put before every key, separated by '/'.
+	// Prefix, when not empty, is put before every key, separated by '/':
+	// Prefix "turbo" stores key "team/hash" as object "turbo/team/hash".
 	Prefix string
-	// PartSize is the size of upload parts; 0 means DefaultPartSize.
+	// PartSize is the size of the parts uploads are split into; 0 means
+	// DefaultPartSize. S3 needs at least 5 MiB.
 	PartSize int64
 	// Concurrency is how many parts of one upload are sent at once;
 	// 0 means DefaultConcurrency.

@@ -36,7 +36,7 @@ func TestBodyCutShortLeavesNothing(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := servers.Get(t, s3test.Options{TLS: tc.tls})
-			s := openStore(t, srv, s3store.Config{Checksum: tc.mode})
+			s := openStore(t, srv, s3store.Config{Options: s3store.Options{Checksum: tc.mode}})
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			for _, cut := range []int{0, 1000, size / 2, size - 100, size - 2, size - 1} {

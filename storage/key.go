@@ -23,9 +23,10 @@ var ErrInvalidKey = errors.New("storage: invalid key")
 //
 // A key is one or more segments separated by '/'. Each segment is made of
 // ASCII letters, digits, '.', '_' and '-', and is neither empty, "." nor "..".
-// Segments are at most MaxSegmentLen bytes, the whole key at most MaxKeyLen. Such a key means the same thing as
-// a file path, an S3 object name and a KV key, so it cannot climb out of the
-// directory, prefix or namespace a driver puts it in.
+// Segments are at most MaxSegmentLen bytes, the whole key at most
+// MaxKeyLen. Such a key means the same thing as a file path, an S3 object
+// name and a KV key, so it cannot climb out of the directory, prefix or
+// namespace a driver puts it in.
 func ValidKey(key string) error {
 	if key == "" {
 		return fmt.Errorf("%w: empty", ErrInvalidKey)
@@ -46,7 +47,8 @@ func ValidKey(key string) error {
 			return fmt.Errorf("%w %q: segment %q is not allowed", ErrInvalidKey, key, seg)
 		}
 		if len(seg) > MaxSegmentLen {
-			return fmt.Errorf("%w %.32q...: a segment of %d bytes, longer than %d", ErrInvalidKey, key, len(seg), MaxSegmentLen)
+			return fmt.Errorf("%w %.32q...: a segment of %d bytes, longer than %d",
+				ErrInvalidKey, key, len(seg), MaxSegmentLen)
 		}
 	}
 	return nil

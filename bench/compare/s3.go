@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/turbocache/turbocache/internal/freeport"
 )
 
 // s3Backend is the S3 server that the servers of the S3 and tier modes
@@ -34,7 +36,7 @@ type s3Backend struct {
 // startS3 starts versitygw (the executable bin) serving a new directory
 // below work, and waits until it accepts connections.
 func startS3(ctx context.Context, bin, work string) (*s3Backend, error) {
-	port, err := freePort()
+	port, err := freeport.Get()
 	if err != nil {
 		return nil, err
 	}

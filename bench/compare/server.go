@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -10,6 +9,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/turbocache/turbocache/internal/freeport"
 )
 
 // server says how to start one of the servers under comparison.
@@ -39,7 +40,7 @@ type process struct {
 // start runs s with a fresh storage directory below work and waits until it
 // accepts connections. Its output goes to a log file in work.
 func (s server) start(ctx context.Context, work, token string) (*process, error) {
-	port, err := freePort()
+	port, err := freeport.Get()
 	if err != nil {
 		return nil, err
 	}
@@ -103,18 +104,4 @@ func (p *process) stop() {
 		_ = p.cmd.Process.Kill()
 		<-p.exited
 	}
-}
-
-// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func freePort() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("finding a free port: %w", err)
-	}
-	defer ln.Close()
-	_, port, err := net.SplitHostPort(ln.Addr().String())
-	if err != nil {
-		return "", errors.New("finding a free port: " + err.Error())
-	}
-	return port, nil
 }

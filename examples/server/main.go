@@ -1,6 +1,7 @@
 // Command server is a standalone Turborepo remote cache: the httpapi
-// handler over a local-directory store, configured by environment
-// variables. It serves Nx's self-hosted remote cache (nxapi, at /v1/) from
+// handler over the store the selector picks from environment variables (S3,
+// Cloudflare KV or R2, else a local directory, optionally with a local tier
+// in front of a cloud store). It serves Nx's self-hosted remote cache (nxapi, at /v1/) from
 // the same store on the same port; see nx.go.
 //
 //	go run ./examples/server

@@ -66,7 +66,7 @@ var protocolExchanges = []exchange{
 		header: map[string]string{"Content-Type": "application/json"}, code: 200,
 		wantBody: `{"0123abcd":{"size":14,"taskDurationMs":1234,"tag":"sig"},"ffff0000":null}`},
 	{name: "events", method: "POST", path: "/v8/artifacts/events?slug=web",
-		body:   `[{"sessionId":"s","source":"REMOTE","event":"HIT","hash":"0123abcd","duration":5}]`,
+		body:   `[{"sessionId":"0b9e8a4c-5d6f-4e21-9a3b-7c1d2e3f4a5b","source":"REMOTE","event":"HIT","hash":"0123abcd","duration":5}]`,
 		header: map[string]string{"Content-Type": "application/json"}, code: 200},
 	{name: "no token", method: "GET", path: "/v8/artifacts/status", code: 401},
 }

@@ -12,9 +12,10 @@ package nxtest
 import (
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/turbocache/turbocache/internal/toolpath"
 )
 
 // Version is the nx release the tests are written against.
@@ -27,7 +28,7 @@ const EnvNx = "TURBOCACHE_NX"
 
 // EnvRequire names the variable that, set to 1, turns a missing nx or node
 // into a test failure instead of a skip.
-const EnvRequire = "TURBOCACHE_REQUIRE_SERVERS"
+const EnvRequire = toolpath.EnvRequire
 
 // Binary returns the path of the nx executable. It looks at $TURBOCACHE_NX,
 // then in the tools cache where .ci/install-nx puts it. When nx or node is
@@ -35,40 +36,7 @@ const EnvRequire = "TURBOCACHE_REQUIRE_SERVERS"
 // is 1.
 func Binary(t testing.TB) string {
 	t.Helper()
-	bin, err := findBinary()
-	if err == nil {
-		_, err = exec.LookPath("node")
-	}
-	if err != nil {
-		if os.Getenv(EnvRequire) == "1" {
-			t.Fatalf("nx cannot run (%v); install it with: eval \"$(.ci/install-nx)\"", err)
-		}
-		t.Skipf("nx cannot run (%v); install it with: eval \"$(.ci/install-nx)\"", err)
-	}
-	return bin
-}
-
-func findBinary() (string, error) {
-	candidates := []string{}
-	if v := os.Getenv(EnvNx); v != "" {
-		candidates = append(candidates, v, filepath.Join(v, "node_modules", ".bin", "nx"))
-	} else {
-		tools := os.Getenv("TURBOCACHE_TOOLS")
-		if tools == "" {
-			cache, err := os.UserCacheDir()
-			if err != nil {
-				return "", err
-			}
-			tools = filepath.Join(cache, "turbocache", "tools")
-		}
-		candidates = append(candidates, filepath.Join(tools, "nx-"+Version, "node_modules", ".bin", "nx"))
-	}
-	for _, c := range candidates {
-		if fi, err := os.Stat(c); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
-			return c, nil
-		}
-	}
-	return "", errors.New("no nx executable at " + candidates[len(candidates)-1])
+	return toolpath.Tool{Name: "nx", Version: Version, Env: EnvNx, Needs: []string{"node"}}.Binary(t)
 }
 
 // nodeModules returns the node_modules directory of the installation the

@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+
+	"github.com/turbocache/turbocache/internal/freeport"
 )
 
 // startContainer runs the versitygw image named by TURBOCACHE_S3_IMAGE with
@@ -28,9 +30,9 @@ func startContainer(ctx context.Context, opts Options) (*Server, error) {
 	if out, err := exec.CommandContext(ctx, docker, "info").CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("s3test: %s=%q: no Docker engine: %w\n%s", EnvImage, image, err, out)
 	}
-	port, err := freePort()
+	port, err := freeport.Get()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("s3test: %w", err)
 	}
 	s := &Server{
 		Endpoint:        "http://127.0.0.1:" + port,

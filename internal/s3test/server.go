@@ -8,13 +8,15 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/turbocache/turbocache/internal/freeport"
+	"github.com/turbocache/turbocache/internal/testcert"
 )
 
 // Options chooses the kind of server to start.
@@ -114,19 +116,19 @@ func (s *Server) configure(opts Options) error {
 	if err := os.Mkdir(root, 0o755); err != nil {
 		return fmt.Errorf("s3test: %w", err)
 	}
-	port, err := freePort()
+	port, err := freeport.Get()
 	if err != nil {
-		return err
+		return fmt.Errorf("s3test: %w", err)
 	}
 	scheme := "http"
 	s.args = []string{"--port", "127.0.0.1:" + port, "--quiet", "--region", s.Region}
 	if opts.TLS {
-		certFile, keyFile, pool, err := selfSignedCert(s.dataDir)
+		pair, err := testcert.Write(s.dataDir, nil)
 		if err != nil {
-			return err
+			return fmt.Errorf("s3test: %w", err)
 		}
-		s.args = append(s.args, "--cert", certFile, "--key", keyFile)
-		s.RootCAs = pool
+		s.args = append(s.args, "--cert", pair.CertFile, "--key", pair.KeyFile)
+		s.RootCAs = pair.Pool
 		scheme = "https"
 	}
 	s.args = append(s.args, "posix", root)
@@ -225,17 +227,6 @@ func (s *Server) Close() {
 	}
 	s.Stop()
 	os.RemoveAll(s.dataDir)
-}
-
-// freePort asks the kernel for a free TCP port on 127.0.0.1.
-func freePort() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("s3test: find a free port: %w", err)
-	}
-	defer l.Close()
-	_, port, err := net.SplitHostPort(l.Addr().String())
-	return port, err
 }
 
 func randomHex(n int) string {

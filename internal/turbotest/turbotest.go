@@ -8,11 +8,9 @@
 package turbotest
 
 import (
-	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
+
+	"github.com/turbocache/turbocache/internal/toolpath"
 )
 
 // Version is the turbo release the tests are written against.
@@ -24,7 +22,7 @@ const EnvTurbo = "TURBOCACHE_TURBO"
 
 // EnvRequire names the variable that, set to 1, turns a missing turbo, node
 // or npm into a test failure instead of a skip.
-const EnvRequire = "TURBOCACHE_REQUIRE_SERVERS"
+const EnvRequire = toolpath.EnvRequire
 
 // Binary returns the path of the turbo executable. It looks at
 // $TURBOCACHE_TURBO, then in the tools cache where .ci/install-turbo puts it.
@@ -32,43 +30,5 @@ const EnvRequire = "TURBOCACHE_REQUIRE_SERVERS"
 // $TURBOCACHE_REQUIRE_SERVERS is 1.
 func Binary(t testing.TB) string {
 	t.Helper()
-	bin, err := findBinary()
-	if err == nil {
-		for _, tool := range []string{"node", "npm", "git"} {
-			if _, lerr := exec.LookPath(tool); lerr != nil {
-				err = lerr
-				break
-			}
-		}
-	}
-	if err != nil {
-		if os.Getenv(EnvRequire) == "1" {
-			t.Fatalf("turbo cannot run (%v); install it with: eval \"$(.ci/install-turbo)\"", err)
-		}
-		t.Skipf("turbo cannot run (%v); install it with: eval \"$(.ci/install-turbo)\"", err)
-	}
-	return bin
-}
-
-func findBinary() (string, error) {
-	candidates := []string{}
-	if v := os.Getenv(EnvTurbo); v != "" {
-		candidates = append(candidates, v, filepath.Join(v, "node_modules", ".bin", "turbo"))
-	} else {
-		tools := os.Getenv("TURBOCACHE_TOOLS")
-		if tools == "" {
-			cache, err := os.UserCacheDir()
-			if err != nil {
-				return "", err
-			}
-			tools = filepath.Join(cache, "turbocache", "tools")
-		}
-		candidates = append(candidates, filepath.Join(tools, "turbo-"+Version, "node_modules", ".bin", "turbo"))
-	}
-	for _, c := range candidates {
-		if fi, err := os.Stat(c); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
-			return c, nil
-		}
-	}
-	return "", errors.New("no turbo executable at " + candidates[len(candidates)-1])
+	return toolpath.Tool{Name: "turbo", Version: Version, Env: EnvTurbo, Needs: []string{"node", "npm", "git"}}.Binary(t)
 }

@@ -84,21 +84,30 @@ func (s *Store) lookup(ctx context.Context, key string) (*artifact, error) {
 
 // Put reads r to the end and stores its bytes under key.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, md storage.Metadata) error {
-	if err := storage.ValidKey(key); err != nil {
+	a, err := s.read(ctx, "put", key, r, size, md)
+	if err != nil {
 		return err
+	}
+	s.mu.Lock()
+	s.artifacts[key] = a
+	s.mu.Unlock()
+	return nil
+}
+
+// read checks key and reads the artifact an upload (op) of r brings: all of
+// it, or an error.
+func (s *Store) read(ctx context.Context, op, key string, r io.Reader, size int64, md storage.Metadata) (*artifact, error) {
+	if err := storage.ValidKey(key); err != nil {
+		return nil, err
 	}
 	data, err := readAll(storage.ExactReader(ctx, r, size), size)
 	if err == nil {
 		err = ctx.Err()
 	}
 	if err != nil {
-		return fmt.Errorf("memstore: put %q: %w", key, err)
+		return nil, fmt.Errorf("memstore: %s %q: %w", op, key, err)
 	}
-	a := &artifact{body: data, info: storage.Info{Size: int64(len(data)), Created: s.now(), Metadata: md}}
-	s.mu.Lock()
-	s.artifacts[key] = a
-	s.mu.Unlock()
-	return nil
+	return &artifact{body: data, info: storage.Info{Size: int64(len(data)), Created: s.now(), Metadata: md}}, nil
 }
 
 // Create reads r to the end and stores its bytes under key, unless an
@@ -106,17 +115,10 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, md
 // storage.ErrExists. The check and the store are one step under the
 // Store's lock, so of concurrent Creates of one key exactly one succeeds.
 func (s *Store) Create(ctx context.Context, key string, r io.Reader, size int64, md storage.Metadata) error {
-	if err := storage.ValidKey(key); err != nil {
+	a, err := s.read(ctx, "create", key, r, size, md)
+	if err != nil {
 		return err
 	}
-	data, err := readAll(storage.ExactReader(ctx, r, size), size)
-	if err == nil {
-		err = ctx.Err()
-	}
-	if err != nil {
-		return fmt.Errorf("memstore: create %q: %w", key, err)
-	}
-	a := &artifact{body: data, info: storage.Info{Size: int64(len(data)), Created: s.now(), Metadata: md}}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.artifacts[key] != nil {

@@ -7,6 +7,10 @@
 //		})
 //	}
 //
+// A store that keeps artifacts beyond its own life also calls
+// [RunPersistence], with a function that opens it again on the same
+// backing storage.
+//
 // Run it with -race: several checks use many goroutines at once.
 package storagetest
 
