@@ -40,9 +40,15 @@ func TestCreateConditional(t *testing.T) {
 			require.NoError(t, s.Create(ctx, key, bytes.NewReader(first), int64(len(first)), storage.Metadata{}))
 			err := s.Create(ctx, key, bytes.NewReader(first[1:]), int64(len(first)-1), storage.Metadata{})
 			require.ErrorIs(t, err, storage.ErrExists)
+			// versitygw answers 412 before it reads the body: the client
+			// gets the 412, or, still sending, a reset connection. Either
+			// stays in the chain.
 			var apiErr smithy.APIError
-			require.True(t, errors.As(err, &apiErr), "the server's error stays in the chain: %v", err)
-			assert.Equal(t, "PreconditionFailed", apiErr.ErrorCode())
+			if errors.As(err, &apiErr) {
+				assert.Equal(t, "PreconditionFailed", apiErr.ErrorCode())
+			} else {
+				assert.ErrorContains(t, err, "request send failed", "the server's error stays in the chain")
+			}
 			requireBody(t, s, key, first)
 
 			const racers = 4

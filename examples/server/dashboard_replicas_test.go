@@ -31,13 +31,13 @@ func TestDashboardReplicas(t *testing.T) {
 	code, _, _ = a.do(t, "GET", "/v8/artifacts/ffff0000?slug=web", tok, "")
 	require.Equal(t, http.StatusNotFound, code)
 	code, _, _ = a.do(t, "POST", "/v8/artifacts/events?slug=web", tok,
-		`[{"sessionId":"s","source":"REMOTE","event":"HIT","hash":"0123abcd","duration":700}]`)
+		`[{"sessionId":"3f1c2a4e-8b7d-4e6f-9a01-23456789abcd","source":"REMOTE","event":"HIT","hash":"0123abcd","duration":700}]`)
 	require.Equal(t, http.StatusOK, code)
 	// b: a hit of a's upload, its event, and an Nx upload and hit.
 	code, _, _ = b.do(t, "GET", "/v8/artifacts/0123abcd?slug=web", tok, "")
 	require.Equal(t, http.StatusOK, code)
 	code, _, _ = b.do(t, "POST", "/v8/artifacts/events?slug=web", tok,
-		`[{"sessionId":"s","source":"REMOTE","event":"HIT","hash":"0123abcd","duration":300}]`)
+		`[{"sessionId":"9e8d7c6b-5a49-4382-8171-6f5e4d3c2b1a","source":"REMOTE","event":"HIT","hash":"0123abcd","duration":300}]`)
 	require.Equal(t, http.StatusOK, code)
 	code, _, _ = b.do(t, "PUT", "/v1/cache/12345", tok, "nx record")
 	require.Equal(t, http.StatusOK, code)
