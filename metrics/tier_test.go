@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -31,12 +32,20 @@ func TestRegisterTier(t *testing.T) {
 
 	reg := prometheus.NewRegistry()
 	require.NoError(t, metrics.RegisterTier(reg, tier))
-	for range 3 { // a miss, then two hits
+	for i := range 3 { // a miss, then two hits
 		rc, _, err := tier.Get(ctx, "team/k")
 		require.NoError(t, err)
 		_, err = io.ReadAll(rc)
 		require.NoError(t, err)
 		require.NoError(t, rc.Close())
+		if i == 0 {
+			// The fill's local copy is committed just after the last byte
+			// reaches the reader: the hits come once it is.
+			require.Eventually(t, func() bool {
+				_, err := local.Stat(ctx, "team/k")
+				return err == nil
+			}, 5*time.Second, time.Millisecond)
+		}
 	}
 	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(`
 # HELP turbocache_tier_local_hits_total Downloads served by the local tier's disk.
