@@ -40,16 +40,15 @@ func (s *Store) Usage() storage.Usage {
 // Get, a Stat or a Put. An artifact the index does not know (another
 // process wrote it) joins it.
 func (s *Store) used(key string, size int64) {
-	now := time.Now().UnixNano()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e := s.idx.get(key)
 	switch {
 	case e == nil:
-		s.idx.put(key, size, now)
+		s.idx.put(key, size, time.Now().UnixNano())
 		s.evictOverLocked(key)
-	case s.maxSize > 0:
-		s.idx.touch(e, now)
+	case s.maxSize > 0: // only a bound needs the order of uses
+		s.idx.touch(e, time.Now().UnixNano())
 	}
 }
 
@@ -210,43 +209,6 @@ type noSpaceError struct{ err error }
 
 func (e *noSpaceError) Error() string   { return "no space left on the store's disk: " + e.err.Error() }
 func (e *noSpaceError) Unwrap() []error { return []error{storage.ErrNoSpace, e.err} }
-
-// background writes access times, rescans the directory and syncs what
-// was written, as the Store needs, until Close.
-func (s *Store) background(flushEvery, rescanEvery, syncEvery time.Duration) {
-	defer close(s.done)
-	tick := func(d time.Duration, on bool) <-chan time.Time {
-		if !on {
-			return nil
-		}
-		t := time.NewTicker(d)
-		go func() { <-s.stop; t.Stop() }()
-		return t.C
-	}
-	bounded := s.maxSize > 0
-	flush := tick(flushEvery, bounded)
-	rescan := tick(rescanEvery, bounded)
-	sync := tick(syncEvery, !s.syncEachPut)
-	for {
-		select {
-		case <-s.stop:
-			if bounded {
-				s.flushAccess()
-			}
-			return
-		case <-flush:
-			s.flushAccess()
-		case <-rescan:
-			if err := s.rescan(); err != nil {
-				s.log.Warn("fsstore: rescanning the directory failed", "dir", s.Dir(), "err", err)
-			}
-		case <-sync:
-			if err := s.syncNow(); err != nil {
-				s.log.Error("fsstore: syncing the artifacts written failed; retrying", "dir", s.Dir(), "err", err)
-			}
-		}
-	}
-}
 
 // flushAccess writes the last use of each artifact used since the last
 // flush as its file's access time, which Open reads back to order the
