@@ -15,6 +15,11 @@
 // on a local directory alone and on versitygw alone, and the peer on
 // versitygw. Every server run gets a bucket of its own.
 //
+// The workloads: large and parallel move 100 MiB artifacts, one and four
+// at a time; small-get and small-put move 10 KiB ones over 16 connections;
+// turbo times whole `turbo run build` runs of a monorepo of 60 packages
+// whose 512 KiB outputs are all remote hits (-turbo, or $TURBOCACHE_TURBO).
+//
 // Each round runs every workload against every server, interleaved: for
 // each workload, the servers take turns, in an order that rotates every
 // round, so that a noisy neighbour slows all of them alike. Every server is
@@ -62,12 +67,16 @@ type config struct {
 	// mode is modeLocal, modeS3 or modeTier; versitygw is the S3 server
 	// of the last two, tierMaxSize the tier's LOCAL_CACHE_MAX_SIZE.
 	mode, versitygw, tierMaxSize string
+
+	// turbo is the turbo executable of the turbo workload.
+	turbo      string
+	turboSizes turboSizes
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg := config{sizes: load.DefaultSizes}
+	cfg := config{sizes: load.DefaultSizes, turboSizes: defaultTurboSizes}
 	fs.StringVar(&cfg.ours, "ours", "", "the examples/server executable (required)")
 	fs.StringVar(&cfg.floor, "floor", "", "the bench/floor executable (required)")
 	fs.StringVar(&cfg.peer, "peer", os.Getenv("TURBOCACHE_PEER"), "the peer's dist/cli.js (default $TURBOCACHE_PEER; empty: leave the peer out)")
@@ -78,7 +87,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.tierMaxSize, "tier-max-size", "8GiB", "LOCAL_CACHE_MAX_SIZE of the tier mode")
 	fs.BoolVar(&cfg.floorSync, "floor-fsync", true, "also measure the floor server with fsync before every rename, as fsstore does")
 	fs.IntVar(&cfg.rounds, "rounds", 3, "rounds; figures are medians over rounds")
-	names := fs.String("workloads", "large,parallel,small-get,small-put", "comma-separated workloads to run")
+	names := fs.String("workloads", "large,parallel,small-get,small-put,turbo", "comma-separated workloads to run")
 	fs.IntVar(&cfg.sizes.Large, "large", cfg.sizes.Large, "size of the large artifacts in bytes")
 	fs.IntVar(&cfg.sizes.LargeRounds, "large-rounds", cfg.sizes.LargeRounds, "PUT-then-GET repetitions inside the large workload")
 	fs.IntVar(&cfg.sizes.Parallel, "parallel", cfg.sizes.Parallel, "concurrent large transfers")
@@ -86,6 +95,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.sizes.SmallGets, "small-gets", cfg.sizes.SmallGets, "GETs of the small-get workload")
 	fs.IntVar(&cfg.sizes.SmallPuts, "small-puts", cfg.sizes.SmallPuts, "PUTs of the small-put workload")
 	fs.IntVar(&cfg.sizes.Conns, "conns", cfg.sizes.Conns, "connections of the small workloads")
+	fs.StringVar(&cfg.turbo, "turbo", os.Getenv("TURBOCACHE_TURBO"), "the turbo executable of the turbo workload (default $TURBOCACHE_TURBO)")
+	fs.IntVar(&cfg.turboSizes.Packages, "turbo-packages", cfg.turboSizes.Packages, "packages of the turbo workload's monorepo")
+	fs.IntVar(&cfg.turboSizes.Output, "turbo-output", cfg.turboSizes.Output, "size in bytes of each package's output in the turbo workload")
+	fs.IntVar(&cfg.turboSizes.Runs, "turbo-runs", cfg.turboSizes.Runs, "timed turbo runs per server and round")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -99,6 +112,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return cfg, fmt.Errorf("-floor is required in the local mode")
 	case cfg.mode != modeLocal && cfg.versitygw == "":
 		return cfg, fmt.Errorf("-versitygw (or $VERSITYGW_BIN) is required in the %s mode", cfg.mode)
+	case slices.Contains(cfg.workloads, "turbo") && cfg.turbo == "":
+		return cfg, fmt.Errorf("-turbo (or $TURBOCACHE_TURBO) is required by the turbo workload")
+	case cfg.turboSizes.Runs < 1:
+		return cfg, fmt.Errorf("-turbo-runs %d: want at least 1", cfg.turboSizes.Runs)
 	case cfg.rounds < 1:
 		return cfg, fmt.Errorf("-rounds %d: want at least 1", cfg.rounds)
 	}
@@ -139,15 +156,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var workloads []load.Workload
-	for _, w := range load.Workloads(cfg.sizes) {
-		if slices.Contains(cfg.workloads, w.Name) {
-			workloads = append(workloads, w)
-		}
-	}
-	if len(workloads) != len(cfg.workloads) {
-		return fmt.Errorf("-workloads: unknown workload in %q (want some of large, parallel, small-get, small-put)", cfg.workloads)
-	}
 	if cfg.work == "" {
 		dir, err := os.MkdirTemp("", "turbocache-bench-")
 		if err != nil {
@@ -158,6 +166,23 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	all := load.Workloads(cfg.sizes)
+	if slices.Contains(cfg.workloads, "turbo") {
+		w, err := turboWorkload(ctx, cfg.turbo, cfg.work, cfg.turboSizes)
+		if err != nil {
+			return err
+		}
+		all = append(all, w)
+	}
+	var workloads []load.Workload
+	for _, w := range all {
+		if slices.Contains(cfg.workloads, w.Name) {
+			workloads = append(workloads, w)
+		}
+	}
+	if len(workloads) != len(cfg.workloads) {
+		return fmt.Errorf("-workloads: unknown workload in %q (want some of large, parallel, small-get, small-put, turbo)", cfg.workloads)
+	}
 
 	servers := cfg.servers()
 	if cfg.mode != modeLocal {

@@ -59,21 +59,25 @@ func TestWrite(t *testing.T) {
 }
 
 func TestParseFlags(t *testing.T) {
+	t.Setenv("TURBOCACHE_TURBO", "")
 	for _, tc := range []struct {
 		name    string
 		args    []string
 		wantErr string
 		servers int
 	}{
-		{"all four", []string{"-ours", "s", "-floor", "f", "-peer", "p.js"}, "", 4},
-		{"no peer", []string{"-ours", "s", "-floor", "f", "-peer", ""}, "", 3},
-		{"no floor with fsync", []string{"-ours", "s", "-floor", "f", "-peer", "p.js", "-floor-fsync=false"}, "", 3},
+		{"all four", []string{"-ours", "s", "-floor", "f", "-peer", "p.js", "-turbo", "t"}, "", 4},
+		{"no peer", []string{"-ours", "s", "-floor", "f", "-peer", "", "-turbo", "t"}, "", 3},
+		{"no floor with fsync", []string{"-ours", "s", "-floor", "f", "-peer", "p.js", "-floor-fsync=false", "-turbo", "t"}, "", 3},
 		{"no server", []string{"-floor", "f"}, "-ours is required", 0},
 		{"no floor", []string{"-ours", "s"}, "-floor is required in the local mode", 0},
 		{"unknown mode", []string{"-ours", "s", "-mode", "gcs"}, `-mode "gcs": want local, s3 or tier`, 0},
 		{"s3 without versitygw", []string{"-ours", "s", "-mode", "s3", "-versitygw", ""}, "-versitygw (or $VERSITYGW_BIN) is required in the s3 mode", 0},
-		{"s3 mode", []string{"-ours", "s", "-mode", "s3", "-versitygw", "v"}, "", -1}, // TestS3Modes
-		{"no rounds", []string{"-ours", "s", "-floor", "f", "-rounds", "0"}, "want at least 1", 0},
+		{"s3 mode", []string{"-ours", "s", "-mode", "s3", "-versitygw", "v", "-turbo", "t"}, "", -1}, // TestS3Modes
+		{"turbo workload without turbo", []string{"-ours", "s", "-floor", "f"}, "-turbo (or $TURBOCACHE_TURBO) is required by the turbo workload", 0},
+		{"no turbo needed", []string{"-ours", "s", "-floor", "f", "-peer", "", "-workloads", "large,small-get"}, "", 3},
+		{"no turbo runs", []string{"-ours", "s", "-floor", "f", "-turbo", "t", "-turbo-runs", "0"}, "-turbo-runs 0: want at least 1", 0},
+		{"no rounds", []string{"-ours", "s", "-floor", "f", "-rounds", "0", "-turbo", "t"}, "want at least 1", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stderr bytes.Buffer

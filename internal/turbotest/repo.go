@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/turbocache/turbocache/internal/turboenv"
 )
 
 // RepoOptions shapes the monorepo NewRepo builds. A nil *RepoOptions means
@@ -97,7 +99,7 @@ func (r *Repo) command(t testing.TB, timeout time.Duration, name string, args ..
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = r.Dir
-	cmd.Env = cleanEnv()
+	cmd.Env = turboenv.Environ()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%s %v in %s: %v\n%s", name, args, r.Dir, err, out)
 	}

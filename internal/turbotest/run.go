@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/turbocache/turbocache/internal/syncbuf"
+	"github.com/turbocache/turbocache/internal/turboenv"
 )
 
 // RunOptions configures one `turbo run build`.
@@ -105,7 +106,7 @@ func (r *Repo) Run(t testing.TB, opts RunOptions) *Result {
 	args = append(args, opts.Args...)
 	cmd := exec.CommandContext(ctx, r.turbo, args...)
 	cmd.Dir = r.Dir
-	cmd.Env = cleanEnv()
+	cmd.Env = turboenv.Environ()
 	if opts.TeamID != "" {
 		cmd.Env = append(cmd.Env, "TURBO_TEAMID="+opts.TeamID)
 	}
@@ -178,18 +179,6 @@ func (r *Repo) Output(t testing.TB, pkg, name string) string {
 		t.Fatalf("output of %s: %v", pkg, err)
 	}
 	return string(b)
-}
-
-// cleanEnv is the test process's environment without what would change
-// turbo's behaviour (CI detection, TURBO_* settings, Vercel's variables),
-// with telemetry and update checks turned off.
-func cleanEnv() []string {
-	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
-		name, _, _ := strings.Cut(kv, "=")
-		return name == "CI" || strings.HasPrefix(name, "TURBO_") || strings.HasPrefix(name, "VERCEL") ||
-			name == "GITHUB_ACTIONS" || name == "DO_NOT_TRACK"
-	})
-	return append(env, "TURBO_TELEMETRY_DISABLED=1", "DO_NOT_TRACK=1", "TURBO_NO_UPDATE_NOTIFIER=1")
 }
 
 // redact hides the token in a command line shown in a failure.

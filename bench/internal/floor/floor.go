@@ -2,7 +2,8 @@
 // remote-cache server can do. It streams an upload to a temporary file and
 // renames it into place, and serves a download with [http.ServeContent]
 // (sendfile on Linux). No authentication, no metadata, no teams, and no
-// fsync unless asked for.
+// fsync unless asked for. For turbo, it also answers the status check with
+// "enabled" and accepts usage events without reading them.
 package floor
 
 import (
@@ -47,6 +48,14 @@ func New(dir string, opts *Options) (*Handler, error) {
 // ServeHTTP stores or sends the artifact the path names.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hash, ok := strings.CutPrefix(r.URL.Path, "/v8/artifacts/")
+	switch {
+	case ok && hash == "status" && r.Method == http.MethodGet:
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"status":"enabled"}`)
+		return
+	case ok && hash == "events" && r.Method == http.MethodPost:
+		return
+	}
 	if !ok || !isHex(hash) {
 		http.Error(w, "not found", http.StatusNotFound)
 		return

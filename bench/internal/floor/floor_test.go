@@ -60,6 +60,8 @@ func testHandler(t *testing.T, opts *floor.Options) {
 		{"not a hash", "GET", "/v8/artifacts/..%2Fetc", "", http.StatusNotFound, ""},
 		{"other path", "GET", "/v2/user", "", http.StatusNotFound, ""},
 		{"other method", "DELETE", "/v8/artifacts/abc", "", http.StatusMethodNotAllowed, ""},
+		{"status", "GET", "/v8/artifacts/status?slug=x", "", http.StatusOK, `{"status":"enabled"}`},
+		{"events", "POST", "/v8/artifacts/events", `[{"event":"HIT"}]`, http.StatusOK, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			status, body := do(tc.method, tc.path, tc.body)

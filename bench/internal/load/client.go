@@ -49,6 +49,10 @@ func NewClient(t Target, conns int) *Client {
 	return &Client{target: t, http: &http.Client{Transport: tr}}
 }
 
+// Target returns the server the Client talks to, with its defaults filled
+// in.
+func (c *Client) Target() Target { return c.target }
+
 // Close closes the Client's idle connections.
 func (c *Client) Close() { c.http.CloseIdleConnections() }
 
