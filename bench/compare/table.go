@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -33,8 +34,12 @@ func (m *measurements) add(serverName string, r load.Result, perRequest bool) {
 	m.results[r.Name][serverName] = append(m.results[r.Name][serverName], r)
 }
 
-// spread is the median, minimum and maximum of some figures.
-type spread struct{ med, lo, hi float64 }
+// spread is the median, minimum and maximum of some figures; n is how
+// many there were.
+type spread struct {
+	med, lo, hi float64
+	n           int
+}
 
 func spreadOf(vals []float64) spread {
 	if len(vals) == 0 {
@@ -45,18 +50,25 @@ func spreadOf(vals []float64) spread {
 	if len(s)%2 == 0 {
 		med = (s[len(s)/2-1] + s[len(s)/2]) / 2
 	}
-	return spread{med: med, lo: s[0], hi: s[len(s)-1]}
+	return spread{med: med, lo: s[0], hi: s[len(s)-1], n: len(s)}
 }
 
+// format prints the spread, or "–" when there was nothing to measure.
 func (s spread) format(prec int) string {
+	if s.n == 0 {
+		return "–"
+	}
 	return fmt.Sprintf("%.*f (%.*f–%.*f)", prec, s.med, prec, s.lo, prec, s.hi)
 }
 
-// figure extracts one number per round from a server's results.
+// figure extracts one number per round from a server's results; f
+// returns NaN for a figure the round did not measure.
 func (m *measurements) figure(phase, serverName string, f func(load.Result) float64) spread {
 	var vals []float64
 	for _, r := range m.results[phase][serverName] {
-		vals = append(vals, f(r))
+		if v := f(r); !math.IsNaN(v) {
+			vals = append(vals, v)
+		}
 	}
 	return spreadOf(vals)
 }
@@ -131,7 +143,12 @@ func (m *measurements) write(w io.Writer, names []string) {
 	fmt.Fprintln(w)
 	header("workload", "peak RSS (MiB)", true)
 	for _, ph := range m.phases {
-		row(ph, "after the phase", func(r load.Result) float64 { return float64(r.PeakRSS) / (1 << 20) }, 0, true)
+		row(ph, "after the phase", func(r load.Result) float64 {
+			if r.PeakRSS == 0 {
+				return math.NaN() // not measured: the bare S3 client has no process
+			}
+			return float64(r.PeakRSS) / (1 << 20)
+		}, 0, true)
 	}
 
 	var failures []string
