@@ -23,7 +23,8 @@
 //
 // [Options.Auth] decides who may read and write which team's artifacts.
 // [TokenAuth] implements the usual scheme of bearer tokens, optionally
-// read-only or limited to some teams; any [Authenticator] can replace it.
+// read-only or limited to some teams, which [ParseTokenFile] reads from a
+// file; any [Authenticator] can replace it.
 //
 // # Errors
 //

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"sync/atomic"
 
-	"github.com/turbocache/turbocache/internal/respwriter"
 	"github.com/turbocache/turbocache/internal/route"
+	"github.com/turbocache/turbocache/respwriter"
 )
 
 // Handler returns h instrumented: requests by route, method and status code,

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/turbocache/turbocache/internal/respwriter"
+	"github.com/turbocache/turbocache/respwriter"
 )
 
 // newLogger returns the server's logger, writing text or JSON to w. Every

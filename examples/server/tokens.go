@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"strings"
@@ -51,67 +50,18 @@ func authenticator(cfg config) (*httpapi.TokenAuth, error) {
 	return httpapi.NewTokenAuth(tokens...)
 }
 
-// readTokenFile reads a token file. Each line that is not blank or a
-// comment (#) holds up to three fields separated by spaces:
-//
-//	<token>   [rw|ro]   [team,team,...|*]
-//
-// The token is the secret itself, or "sha256:" followed by the hex SHA-256
-// digest of it, so that the file need not hold secrets. Access defaults to
-// rw (read-write); teams default to * (every team).
+// readTokenFile reads the token file named by TURBO_TOKEN_FILE, in the
+// format of httpapi.ParseTokenFile, naming its tokens after the variable
+// and their line, without the path: names reach clients in 403 answers.
 func readTokenFile(name string) ([]httpapi.Token, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("TURBO_TOKEN_FILE: %w", err)
 	}
 	defer f.Close()
-	var tokens []httpapi.Token
-	sc := bufio.NewScanner(f)
-	for line := 1; sc.Scan(); line++ {
-		fields := strings.Fields(sc.Text())
-		if len(fields) == 0 || strings.HasPrefix(fields[0], "#") {
-			continue
-		}
-		t, err := parseTokenLine(fields)
-		if err != nil {
-			return nil, fmt.Errorf("TURBO_TOKEN_FILE %s, line %d: %w", name, line, err)
-		}
-		t.Name = fmt.Sprintf("TURBO_TOKEN_FILE line %d", line) // no path: names reach clients in 403 answers
-		tokens = append(tokens, t)
+	tokens, err := httpapi.ParseTokenFile(f, "TURBO_TOKEN_FILE "+name)
+	for i := range tokens {
+		tokens[i].Name = "TURBO_TOKEN_FILE " + tokens[i].Name
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("TURBO_TOKEN_FILE %s: %w", name, err)
-	}
-	if len(tokens) == 0 {
-		return nil, fmt.Errorf("TURBO_TOKEN_FILE %s holds no token", name)
-	}
-	return tokens, nil
-}
-
-func parseTokenLine(fields []string) (httpapi.Token, error) {
-	var t httpapi.Token
-	if len(fields) > 3 {
-		return t, fmt.Errorf("%d fields, want at most 3 (token, access, teams)", len(fields))
-	}
-	if digest, ok := strings.CutPrefix(fields[0], "sha256:"); ok {
-		t.SHA256 = strings.ToLower(digest)
-	} else {
-		t.Secret = fields[0]
-	}
-	if len(fields) > 1 {
-		switch fields[1] {
-		case "rw":
-		case "ro":
-			t.ReadOnly = true
-		default:
-			return t, fmt.Errorf("access %q is neither rw nor ro", fields[1])
-		}
-	}
-	if len(fields) > 2 && fields[2] != "*" {
-		// An empty list must not read as no list, which grants every team.
-		if t.Teams = splitList(fields[2]); len(t.Teams) == 0 {
-			return t, fmt.Errorf("the team list %q names no team (write * for every team)", fields[2])
-		}
-	}
-	return t, nil
+	return tokens, err
 }

@@ -59,29 +59,29 @@ sha256:`+sha("web-only-token")+`  rw   web,docs
 	}
 }
 
+// TestTokenFileErrors checks that the refusals of a token file (its format
+// is httpapi's, tested there) name the variable, and the path or the lines.
 func TestTokenFileErrors(t *testing.T) {
+	bad := writeTokenFile(t, "ok\ntok rx")
+	empty := writeTokenFile(t, "# only comments\n")
 	for _, tc := range []struct {
-		content string
-		want    string
+		name string
+		file string
+		want string
 	}{
-		{"", "holds no token"},
-		{"# only comments\n\n", "holds no token"},
-		{"tok rx", `line 1: access "rx" is neither rw nor ro`},
-		{"ok\ntok rw web extra", "line 2: 4 fields"},
-		{"sha256:abc", "SHA256 is not 64 hex digits"},
-		{"tok rw bad/team", "bad/team"},
-		{"tok rw ,", `line 1: the team list "," names no team`},
-		{"ok\ntok ro ,,", `line 2: the team list ",," names no team`},
-		{"tok ro web\ntok rw *", "TURBO_TOKEN_FILE line 1 and TURBO_TOKEN_FILE line 2 are the same token"},
-		{"# a comment\ntok ro web\n\nsha256:" + sha("tok") + " rw", "TURBO_TOKEN_FILE line 2 and TURBO_TOKEN_FILE line 4 are the same token"},
+		{"a bad line", bad, "TURBO_TOKEN_FILE " + bad + `, line 2: access "rx" is neither rw nor ro`},
+		{"no token", empty, "TURBO_TOKEN_FILE " + empty + " holds no token"},
+		{"the same token twice", writeTokenFile(t, "tok ro web\ntok rw *"), "TURBO_TOKEN_FILE line 1 and TURBO_TOKEN_FILE line 2 are the same token"},
+		{"a bad digest", writeTokenFile(t, "sha256:abc"), "TURBO_TOKEN_FILE line 1: SHA256 is not 64 hex digits"},
+		{"no file", filepath.Join(t.TempDir(), "missing"), "TURBO_TOKEN_FILE: open "},
 	} {
-		_, err := authenticator(config{TokenFile: writeTokenFile(t, tc.content), AllowShortTokens: true})
-		require.Error(t, err, "%q", tc.content)
-		assert.Contains(t, err.Error(), tc.want)
-		assert.NotContains(t, err.Error(), "tok ", "a secret in an error")
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := authenticator(config{TokenFile: tc.file, AllowShortTokens: true})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.NotContains(t, err.Error(), "tok ", "a secret in an error")
+		})
 	}
-	_, err := authenticator(config{TokenFile: filepath.Join(t.TempDir(), "missing")})
-	assert.ErrorContains(t, err, "TURBO_TOKEN_FILE")
 }
 
 // TestTokenMistakes checks the refusals of tokens whose configuration

@@ -1,7 +1,7 @@
-// Package systest holds system tests of the standalone server
-// (examples/server): each test builds it with go build, runs it as a real
-// process on a loopback port over a local storage directory, and drives it
-// over HTTP like a fleet of turbo clients would.
+// Package systest holds system tests of the standalone server, the package
+// in the directory above (examples/server): each test builds it with go
+// build, runs it as a real process on a loopback port over a local storage
+// directory, and drives it over HTTP like a fleet of turbo clients would.
 //
 // The tests cover what only a real process shows: an upload interrupted by
 // SIGKILL leaves no partial artifact and no temporary file behind, clients

@@ -42,7 +42,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// serverBinary builds examples/server, once.
+// serverBinary builds the server, the package in the parent directory
+// (go test runs in the package's own), once.
 func serverBinary(t *testing.T) string {
 	t.Helper()
 	built.once.Do(func() {
@@ -54,7 +55,7 @@ func serverBinary(t *testing.T) string {
 		built.path = filepath.Join(dir, "server")
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", built.path, "github.com/turbocache/turbocache/examples/server")
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", built.path, "..")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			built.err = fmt.Errorf("go build examples/server: %w\n%s", err, out)
 		}

@@ -1,5 +1,11 @@
 // Package respwriter records what a handler writes: its status code and the
-// size of its body, for logs and metrics.
+// size of its body, for a middleware that logs or counts requests (the
+// metrics package and the standalone server's request log use it).
+//
+// A [Recorder] keeps the optional interfaces that matter to a cache
+// server: io.ReaderFrom, so that a download still goes out with sendfile,
+// and Unwrap, so that http.ResponseController still reaches the
+// connection to flush or to set deadlines.
 package respwriter
 
 import (

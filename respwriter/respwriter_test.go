@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/turbocache/turbocache/internal/respwriter"
+	"github.com/turbocache/turbocache/respwriter"
 )
 
 func TestRecorder(t *testing.T) {
