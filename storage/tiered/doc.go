@@ -33,8 +33,10 @@
 // directory of its own that the local store's eviction never touches), under
 // fsstore's rules: written to a temporary file, synced, renamed into place.
 // From there it is sent to the remote, reading the file, so no artifact is
-// held in memory; once the remote has it, it is copied into the local store
-// and removed from the queue directory. Options.Write chooses when Put
+// held in memory; once the remote has it, it moves into the local store:
+// over an fsstore on the same file system its file is renamed
+// ([fsstore.Store.Move]), so no byte is written twice; over another local
+// store it is copied and removed from the queue directory. Options.Write chooses when Put
 // returns:
 //
 //   - [WriteBack] (the default): once the artifact is synced in the queue

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/turbocache/turbocache/storage"
+	"github.com/turbocache/turbocache/storage/fsstore"
 )
 
 // entry is an artifact in the queue directory, waiting for its upload or
@@ -200,25 +201,35 @@ func (s *Store) upload(ctx context.Context, key string) error {
 	return nil
 }
 
-// settle copies the uploaded artifact of key from the queue directory into
-// the local store and removes it from the queue directory. A failed copy
-// costs a later miss, not the artifact: the remote has it. The caller holds
-// key's lock.
+// settle moves the uploaded artifact of key from the queue directory into
+// the local store: by renaming its file when the local store is an fsstore
+// (on the same file system, no byte is copied), else by copying it and
+// removing it from the queue directory. A failed move costs a later miss,
+// not the artifact: the remote has it. The caller holds key's lock.
 func (s *Store) settle(key string) {
-	rc, info, err := s.queue.Get(s.ctx, key)
-	if err == nil {
-		err = s.local.Put(s.ctx, key, rc, info.Size, info.Metadata)
-		rc.Close()
-		if err == nil {
-			s.setCreated(key, info.Created)
-		}
+	var err error
+	if local, ok := s.local.(*fsstore.Store); ok {
+		err = local.Move(s.ctx, key, s.queue)
+	} else {
+		err = s.copyToLocal(key)
 	}
 	if err != nil && s.ctx.Err() == nil {
-		s.log.Warn("tiered: copying an uploaded artifact into the local store failed", "key", key, "err", err)
+		s.log.Warn("tiered: moving an uploaded artifact into the local store failed", "key", key, "err", err)
 	}
 	if err := s.queue.Delete(s.ctx, key); err != nil && s.ctx.Err() == nil {
 		s.log.Warn("tiered: removing an uploaded artifact from the queue directory failed", "key", key, "err", err)
 	}
+}
+
+// copyToLocal copies the queued artifact of key into a local store that is
+// not an fsstore.
+func (s *Store) copyToLocal(key string) error {
+	rc, info, err := s.queue.Get(s.ctx, key)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	return s.local.Put(s.ctx, key, rc, info.Size, info.Metadata)
 }
 
 // forget drops e, the entry of key, from the pending uploads.
