@@ -101,20 +101,16 @@ func (h *Handler) put(w http.ResponseWriter, r *http.Request, team, hash, key st
 		h.tooLarge(w)
 		return
 	}
-	body := &reqbody.Recorder{R: r.Body}
-	if h.maxSize > 0 && size < 0 {
-		body.R = http.MaxBytesReader(w, r.Body, h.maxSize)
-	}
+	body, upload := reqbody.Upload(w, r, h.maxSize)
 	ctx := r.Context()
-	err = h.store.Put(ctx, key, body, size, md)
-	var maxBytes *http.MaxBytesError
+	err = h.store.Put(ctx, key, upload, size, md)
 	switch {
 	case err == nil:
-	case errors.Is(err, storage.ErrTooLarge) && !errors.As(body.Err, &maxBytes):
+	case errors.Is(err, storage.ErrTooLarge) && !body.LimitHit():
 		// The store's own bound, which may be below the handler's.
 		writeError(w, http.StatusRequestEntityTooLarge, codeTooLarge, "the artifact is larger than the store accepts")
 		return
-	case errors.As(body.Err, &maxBytes):
+	case body.LimitHit():
 		h.tooLarge(w)
 		return
 	case errors.Is(err, storage.ErrNoSpace):
@@ -122,7 +118,7 @@ func (h *Handler) put(w http.ResponseWriter, r *http.Request, team, hash, key st
 			slog.String("team", team), slog.String("hash", hash), slog.Any("err", err))
 		writeError(w, http.StatusInsufficientStorage, codeNoSpace, "the cache has no space left for this artifact")
 		return
-	case reqbody.ClientGone(ctx, err) || body.Err != nil && !errors.Is(body.Err, io.EOF):
+	case reqbody.ClientGone(ctx, err) || body.Failed():
 		// The upload did not arrive whole; the store kept nothing.
 		h.gone(r, "put", team, hash, err)
 		writeError(w, http.StatusBadRequest, codeBadRequest, "the upload ended before its Content-Length")

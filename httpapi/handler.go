@@ -136,9 +136,7 @@ func New(store storage.Store, opts *Options) (*Handler, error) {
 // name.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength != 0 {
-		body := &reqbody.EOFBody{ReadCloser: r.Body}
-		r.Body = body
-		defer reqbody.DropUnread(w, body, unreadBodyGrace)
+		defer reqbody.Watch(r).DropUnread(w, unreadBodyGrace)
 	}
 	// Route on the path as sent, so that an encoded slash or dot inside the
 	// hash stays inside the hash (where validation rejects it).

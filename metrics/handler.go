@@ -1,11 +1,10 @@
 package metrics
 
 import (
-	"io"
 	"net/http"
 	"strconv"
-	"sync/atomic"
 
+	"github.com/turbocache/turbocache/internal/reqbody"
 	"github.com/turbocache/turbocache/internal/route"
 	"github.com/turbocache/turbocache/respwriter"
 )
@@ -22,10 +21,9 @@ func (m *Metrics) Handler(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r, served := route.Watch(r)
 		rec := respwriter.New(w)
-		var body *countingBody
+		var body *reqbody.Body
 		if r.Body != nil && r.Body != http.NoBody {
-			body = &countingBody{ReadCloser: r.Body}
-			r.Body = body
+			body = reqbody.Watch(r) // the protocol handler watches the same body
 		}
 		h.ServeHTTP(rec, r)
 		got := served()
@@ -36,7 +34,7 @@ func (m *Metrics) Handler(h http.Handler) http.Handler {
 		m.requests.WithLabelValues(route, methodLabel(r.Method), strconv.Itoa(rec.Code)).Inc()
 		m.responseBytes.WithLabelValues(route).Add(float64(rec.Bytes))
 		if body != nil {
-			m.requestBytes.WithLabelValues(route).Add(float64(body.n.Load()))
+			m.requestBytes.WithLabelValues(route).Add(float64(body.BytesRead()))
 		}
 	})
 }
@@ -48,16 +46,4 @@ func methodLabel(m string) string {
 		return m
 	}
 	return "OTHER"
-}
-
-// countingBody counts the bytes read from a request body.
-type countingBody struct {
-	io.ReadCloser
-	n atomic.Int64
-}
-
-func (b *countingBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	b.n.Add(int64(n))
-	return n, err
 }

@@ -163,9 +163,7 @@ func New(store storage.Store, opts *Options) (*Handler, error) {
 // ServeHTTP serves GET and PUT /v1/cache/{hash}.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength != 0 && r.Body != nil {
-		body := &reqbody.EOFBody{ReadCloser: r.Body}
-		r.Body = body
-		defer reqbody.DropUnread(w, body, 0)
+		defer reqbody.Watch(r).DropUnread(w, 0)
 	}
 	// Route on the path as sent, so that an encoded slash stays inside the
 	// hash, where validation rejects it.

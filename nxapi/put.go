@@ -18,21 +18,17 @@ func (h *Handler) put(w http.ResponseWriter, r *http.Request, team, hash, key st
 		h.tooLarge(w)
 		return
 	}
-	body := &reqbody.Recorder{R: r.Body}
-	if h.maxSize > 0 && size < 0 {
-		body.R = http.MaxBytesReader(w, r.Body, h.maxSize)
-	}
+	body, upload := reqbody.Upload(w, r, h.maxSize)
 	ctx := r.Context()
-	err := h.create(ctx, key, body, size)
-	var maxBytes *http.MaxBytesError
+	err := h.create(ctx, key, upload, size)
 	switch {
 	case err == nil:
 		reply(w, http.StatusOK, "stored")
 	case errors.Is(err, storage.ErrExists):
 		reply(w, http.StatusConflict, fmt.Sprintf("record %s of team %q exists; records are never replaced", hash, team))
-	case errors.Is(err, storage.ErrTooLarge), errors.As(body.Err, &maxBytes):
+	case errors.Is(err, storage.ErrTooLarge), body.LimitHit():
 		h.tooLarge(w)
-	case reqbody.ClientGone(ctx, err) || body.Err != nil && !errors.Is(body.Err, io.EOF):
+	case reqbody.ClientGone(ctx, err) || body.Failed():
 		// The upload did not arrive whole; the store kept nothing.
 		h.gone(r, "put", team, hash, err)
 		reply(w, http.StatusBadRequest, "the upload ended before its Content-Length; nothing was stored")

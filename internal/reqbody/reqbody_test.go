@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"syscall"
 	"testing"
@@ -16,13 +17,57 @@ import (
 	"github.com/turbocache/turbocache/internal/reqbody"
 )
 
-func TestRecorderKeepsTheFirstError(t *testing.T) {
+func TestBodyKeepsTheFirstError(t *testing.T) {
 	first := errors.New("first")
-	r := &reqbody.Recorder{R: io.MultiReader(strings.NewReader("ab"), &failing{errs: []error{first, io.EOF}})}
-	_, err := io.ReadAll(r)
+	r := httptest.NewRequest(http.MethodPut, "/", nil)
+	r.Body = io.NopCloser(io.MultiReader(strings.NewReader("ab"), &failing{errs: []error{first, io.EOF}}))
+	body := reqbody.Watch(r)
+	_, err := io.ReadAll(r.Body)
 	require.ErrorIs(t, err, first)
-	_, _ = r.Read(make([]byte, 1))
-	assert.ErrorIs(t, r.Err, first)
+	_, _ = r.Body.Read(make([]byte, 1)) // io.EOF now
+	assert.True(t, body.Failed(), "the first error, not the later io.EOF")
+	assert.Equal(t, int64(2), body.BytesRead())
+}
+
+func TestWatchIsShared(t *testing.T) {
+	r := httptest.NewRequest(http.MethodPut, "/", strings.NewReader("hello"))
+	outer := reqbody.Watch(r)
+	inner := reqbody.Watch(r.WithContext(context.Background()))
+	require.Same(t, outer, inner, "a layer behind another watches the same Body")
+	_, err := io.ReadAll(r.Body)
+	require.NoError(t, err)
+	assert.Equal(t, int64(5), outer.BytesRead())
+	assert.False(t, outer.Failed(), "io.EOF is the end, not a failure")
+}
+
+func TestUpload(t *testing.T) {
+	tests := []struct {
+		name          string
+		body          string
+		contentLength int64
+		max           int64
+		wantRead      string
+		wantLimitHit  bool
+	}{
+		{"declared length, not bounded here", "hello", 5, 3, "hello", false},
+		{"chunked, within the bound", "hello", -1, 5, "hello", false},
+		{"chunked, over the bound", "hello!", -1, 5, "hello", true},
+		{"chunked, no bound", "hello!", -1, 0, "hello!", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodPut, "/", strings.NewReader(tt.body))
+			r.ContentLength = tt.contentLength
+			body, upload := reqbody.Upload(httptest.NewRecorder(), r, tt.max)
+			got, err := io.ReadAll(upload)
+			assert.Equal(t, tt.wantRead, string(got))
+			var maxBytes *http.MaxBytesError
+			assert.Equal(t, tt.wantLimitHit, errors.As(err, &maxBytes), "err %v", err)
+			assert.Equal(t, tt.wantLimitHit, body.LimitHit())
+			assert.False(t, body.Failed(), "the client's body did not fail")
+			assert.GreaterOrEqual(t, body.BytesRead(), int64(len(tt.wantRead)))
+		})
+	}
 }
 
 type failing struct{ errs []error }
