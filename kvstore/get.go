@@ -39,7 +39,7 @@ func (s *Store) get(ctx context.Context, key string) (io.ReadCloser, storage.Inf
 		return nil, storage.Info{}, err
 	}
 	if m.Parts == 0 {
-		return &exactBody{r: br, c: resp.Body, left: m.Size, what: fmt.Sprintf("kvstore: read %q", key)}, m.info(), nil
+		return newExactBody(ctx, br, resp.Body, m.Size, fmt.Sprintf("kvstore: read %q", key)), m.info(), nil
 	}
 	resp.Body.Close()
 	if m.Parts > 1 {
@@ -93,7 +93,7 @@ func (p *partsReader) open(n int) error {
 		return fmt.Errorf("part %d of %d (upload %s): %w", n, p.m.Parts, p.m.Upload, err)
 	}
 	p.n = n
-	p.cur = &exactBody{r: resp.Body, c: resp.Body, left: p.m.partLen(n), what: fmt.Sprintf("part %d", n)}
+	p.cur = newExactBody(p.ctx, resp.Body, resp.Body, p.m.partLen(n), fmt.Sprintf("part %d", n))
 	return nil
 }
 
@@ -135,41 +135,25 @@ func (p *partsReader) Close() error {
 	return nil
 }
 
-// exactBody yields exactly left bytes of r, failing if r holds fewer or more.
+// exactBody yields exactly size bytes of r, with storage's checks that r
+// holds no fewer and no more (storage.ExactReader), and names what it reads
+// in its errors.
 type exactBody struct {
 	r    io.Reader
 	c    io.Closer
-	left int64
 	what string
 }
 
+func newExactBody(ctx context.Context, r io.Reader, c io.Closer, size int64, what string) *exactBody {
+	return &exactBody{r: storage.ExactReader(ctx, r, size), c: c, what: what}
+}
+
 func (e *exactBody) Read(b []byte) (int, error) {
-	if e.left == 0 {
-		var probe [1]byte
-		n, err := io.ReadFull(e.r, probe[:])
-		if n > 0 {
-			return 0, fmt.Errorf("%s is longer than its manifest says", e.what)
-		}
-		if err == io.EOF {
-			return 0, io.EOF
-		}
-		return 0, fmt.Errorf("%s: %w", e.what, err)
-	}
-	if int64(len(b)) > e.left {
-		b = b[:e.left]
-	}
 	n, err := e.r.Read(b)
-	e.left -= int64(n)
-	if err == io.EOF {
-		if e.left > 0 {
-			return n, fmt.Errorf("%s ended %d bytes early: %w", e.what, e.left, io.ErrUnexpectedEOF)
-		}
-		err = nil
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("%s: %w", e.what, err)
 	}
-	if err != nil {
-		return n, fmt.Errorf("%s: %w", e.what, err)
-	}
-	return n, nil
+	return n, err
 }
 
 func (e *exactBody) Close() error { return e.c.Close() }

@@ -29,13 +29,10 @@ const (
 // value under the artifact's key; the same JSON, without the metadata fields
 // when they would not fit, is that key's KV metadata.
 type manifest struct {
-	Version   int       `json:"v"`
-	Size      int64     `json:"size"`
-	Created   time.Time `json:"created"`
-	Duration  int64     `json:"dur,omitempty"` // nanoseconds
-	Tag       string    `json:"tag,omitempty"`
-	SHA       string    `json:"sha,omitempty"`
-	DirtyHash string    `json:"dirty,omitempty"`
+	Version int       `json:"v"`
+	Size    int64     `json:"size"`
+	Created time.Time `json:"created"`
+	metadata
 	// Upload names the Put that wrote the artifact; part keys contain it.
 	Upload string `json:"up"`
 	// Parts is the number of parts; zero means the bytes follow the line.
@@ -46,10 +43,20 @@ type manifest struct {
 	Partial bool `json:"partial,omitempty"`
 }
 
+// metadata is storage.Metadata with the manifest's JSON names. The two
+// types differ only in their tags, so each converts to the other; a field
+// added to storage.Metadata stops the conversion compiling until the
+// manifest has a name for it. Embedded, its fields stand in the manifest's
+// JSON where the struct stands.
+type metadata struct {
+	Duration  time.Duration `json:"dur,omitempty"` // nanoseconds
+	Tag       string        `json:"tag,omitempty"`
+	SHA       string        `json:"sha,omitempty"`
+	DirtyHash string        `json:"dirty,omitempty"`
+}
+
 func (m *manifest) info() storage.Info {
-	return storage.Info{Size: m.Size, Created: m.Created, Metadata: storage.Metadata{
-		Duration: time.Duration(m.Duration), Tag: m.Tag, SHA: m.SHA, DirtyHash: m.DirtyHash,
-	}}
+	return storage.Info{Size: m.Size, Created: m.Created, Metadata: storage.Metadata(m.metadata)}
 }
 
 // line encodes m as the manifest line, newline included.
@@ -71,7 +78,7 @@ func (m *manifest) kvMetadata() ([]byte, error) {
 		return b, err
 	}
 	short := *m
-	short.Tag, short.SHA, short.DirtyHash, short.Duration, short.Partial = "", "", "", 0, true
+	short.metadata, short.Partial = metadata{}, true
 	return json.Marshal(&short)
 }
 

@@ -32,10 +32,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, md
 }
 
 func (s *Store) put(ctx context.Context, key string, r io.Reader, size int64, md storage.Metadata) error {
-	m := &manifest{
-		Version: manifestVersion, Upload: newUploadID(),
-		Duration: int64(md.Duration), Tag: md.Tag, SHA: md.SHA, DirtyHash: md.DirtyHash,
-	}
+	m := &manifest{Version: manifestVersion, Upload: newUploadID(), metadata: metadata(md)}
 	if _, err := m.line(); err != nil { // refuse oversized metadata before any write
 		return err
 	}
