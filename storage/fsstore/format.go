@@ -142,12 +142,13 @@ func decodeMetadata(b []byte) (storage.Metadata, error) {
 	return md, nil
 }
 
-// fileMetadataV1 is the JSON metadata of a version 1 header.
+// fileMetadataV1 is the JSON metadata of a version 1 header:
+// storage.Metadata with other tags, so that each converts to the other.
 type fileMetadataV1 struct {
-	DurationNS int64  `json:"duration_ns,omitempty"`
-	Tag        string `json:"tag,omitempty"`
-	SHA        string `json:"sha,omitempty"`
-	DirtyHash  string `json:"dirty_hash,omitempty"`
+	Duration  time.Duration `json:"duration_ns,omitempty"`
+	Tag       string        `json:"tag,omitempty"`
+	SHA       string        `json:"sha,omitempty"`
+	DirtyHash string        `json:"dirty_hash,omitempty"`
 }
 
 // readHeaderV1 reads a version 1 header, whose first bytes are in buf.
@@ -172,7 +173,7 @@ func readHeaderV1(r io.ReaderAt, buf []byte) (header, error) {
 		return header{}, fmt.Errorf("%w: %w", errCorrupt, err)
 	}
 	return header{
-		md:     storage.Metadata{Duration: time.Duration(fm.DurationNS), Tag: fm.Tag, SHA: fm.SHA, DirtyHash: fm.DirtyHash},
+		md:     storage.Metadata(fm),
 		offset: int64(v1PrefixLen + metaLen),
 		size:   -1,
 	}, nil

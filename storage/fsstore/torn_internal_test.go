@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -103,8 +102,7 @@ func TestSyncEachPutKeepsNoCheckpoint(t *testing.T) {
 // checksum, are still served.
 func TestVersion1Files(t *testing.T) {
 	dir := t.TempDir()
-	meta, err := json.Marshal(fileMetadataV1{DurationNS: 5e9, SHA: "abc", Tag: "t"})
-	require.NoError(t, err)
+	meta := []byte(`{"duration_ns":5000000000,"tag":"t","sha":"abc"}`) // as version 1 wrote it
 	file := append([]byte(magicV1), binary.LittleEndian.AppendUint32(nil, uint32(len(meta)))...)
 	file = append(append(file, meta...), "old bytes"...)
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "team"), 0o700))
