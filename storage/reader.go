@@ -11,7 +11,9 @@ import (
 // is not negative, with an error wrapping io.ErrUnexpectedEOF if r ends before
 // size bytes, or with an error if r holds more than size bytes. A driver that
 // copies from it and treats any error as a failed Put keeps the size and
-// cancellation rules of [Store].
+// cancellation rules of [Store]. A driver's Get can return it too, around a
+// backend's stream whose length the driver knows, so that a truncated or
+// overlong stream fails rather than passes as the artifact.
 func ExactReader(ctx context.Context, r io.Reader, size int64) io.Reader {
 	return &exactReader{ctx: ctx, r: r, size: size}
 }
