@@ -96,14 +96,13 @@ func (h *Handler) put(w http.ResponseWriter, r *http.Request, team, hash, key st
 		writeError(w, http.StatusBadRequest, codeBadRequest, err.Error())
 		return
 	}
-	size := r.ContentLength // -1 when unknown (chunked)
-	if h.maxSize > 0 && size > h.maxSize {
+	body, upload, fits := reqbody.Upload(w, r, h.maxSize)
+	if !fits {
 		h.tooLarge(w)
 		return
 	}
-	body, upload := reqbody.Upload(w, r, h.maxSize)
 	ctx := r.Context()
-	err = h.store.Put(ctx, key, upload, size, md)
+	err = h.store.Put(ctx, key, upload, r.ContentLength, md) // -1 when unknown (chunked)
 	switch {
 	case err == nil:
 	case errors.Is(err, storage.ErrTooLarge) && !body.LimitHit():

@@ -13,14 +13,13 @@ import (
 
 // put serves PUT /v1/cache/{hash}.
 func (h *Handler) put(w http.ResponseWriter, r *http.Request, team, hash, key string) {
-	size := r.ContentLength // -1 when unknown (chunked)
-	if h.maxSize > 0 && size > h.maxSize {
+	body, upload, fits := reqbody.Upload(w, r, h.maxSize)
+	if !fits {
 		h.tooLarge(w)
 		return
 	}
-	body, upload := reqbody.Upload(w, r, h.maxSize)
 	ctx := r.Context()
-	err := h.create(ctx, key, upload, size)
+	err := h.create(ctx, key, upload, r.ContentLength) // -1 when unknown (chunked)
 	switch {
 	case err == nil:
 		reply(w, http.StatusOK, "stored")

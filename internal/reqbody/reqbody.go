@@ -72,22 +72,27 @@ func (b *Body) Failed() bool {
 }
 
 // Upload returns the Body that watches r's body (see [Watch]) and what a
-// store's Put reads the upload from: the body, and, when its length is not
-// declared and max is positive, no more than max bytes of it. (A declared
-// length is checked against max before, and the store keeps to it.)
+// store's Put reads the upload from, with the handler's bound of max bytes
+// (none when max is not positive). fits is false when the upload declares
+// a longer Content-Length: refuse it without reading it. An upload that
+// declares none is read to no more than max bytes; a declared length the
+// store keeps to itself.
 //
 // The bound is http.MaxBytesReader's, not the Body's own: only it can tell
 // the server to close the connection once the answer is sent, rather than
 // drain a body it refused. It reads from the Body, so the Body still sees
 // every byte the client sent, and knows the limit was hit when more than
 // max were.
-func Upload(w http.ResponseWriter, r *http.Request, max int64) (*Body, io.Reader) {
+func Upload(w http.ResponseWriter, r *http.Request, max int64) (body *Body, upload io.Reader, fits bool) {
+	if max > 0 && r.ContentLength > max {
+		return nil, nil, false
+	}
 	b := Watch(r)
 	if max <= 0 || r.ContentLength >= 0 {
-		return b, b
+		return b, b, true
 	}
 	b.limit.Store(max)
-	return b, http.MaxBytesReader(w, b, max)
+	return b, http.MaxBytesReader(w, b, max), true
 }
 
 // LimitHit reports whether the upload was longer than the max of

@@ -40,6 +40,14 @@ func TestWatchIsShared(t *testing.T) {
 	assert.False(t, outer.Failed(), "io.EOF is the end, not a failure")
 }
 
+func TestUploadRefusesADeclaredLengthOverTheBound(t *testing.T) {
+	r := httptest.NewRequest(http.MethodPut, "/", strings.NewReader("hello!"))
+	_, _, fits := reqbody.Upload(httptest.NewRecorder(), r, 5)
+	assert.False(t, fits)
+	_, _, fits = reqbody.Upload(httptest.NewRecorder(), r, 0)
+	assert.True(t, fits, "no bound")
+}
+
 func TestUpload(t *testing.T) {
 	tests := []struct {
 		name          string
@@ -49,7 +57,7 @@ func TestUpload(t *testing.T) {
 		wantRead      string
 		wantLimitHit  bool
 	}{
-		{"declared length, not bounded here", "hello", 5, 3, "hello", false},
+		{"declared length within the bound, left to the store", "hello", 5, 5, "hello", false},
 		{"chunked, within the bound", "hello", -1, 5, "hello", false},
 		{"chunked, over the bound", "hello!", -1, 5, "hello", true},
 		{"chunked, no bound", "hello!", -1, 0, "hello!", false},
@@ -58,7 +66,8 @@ func TestUpload(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := httptest.NewRequest(http.MethodPut, "/", strings.NewReader(tt.body))
 			r.ContentLength = tt.contentLength
-			body, upload := reqbody.Upload(httptest.NewRecorder(), r, tt.max)
+			body, upload, fits := reqbody.Upload(httptest.NewRecorder(), r, tt.max)
+			require.True(t, fits)
 			got, err := io.ReadAll(upload)
 			assert.Equal(t, tt.wantRead, string(got))
 			var maxBytes *http.MaxBytesError
