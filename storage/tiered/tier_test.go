@@ -40,6 +40,9 @@ func TestHitsAreLocalFiles(t *testing.T) {
 			require.Equal(t, body, got)
 			require.Equal(t, md, info.Metadata)
 			require.Equal(t, int64(1), remote.gets.Load())
+			// The fill ends after the reader's last byte: the local file is
+			// in place once it is counted.
+			require.Eventually(t, func() bool { return tr.Stats().Fills == 1 }, 10*time.Second, time.Millisecond)
 
 			for _, key := range []string{"team/put", "team/remote"} {
 				got, info, rc := read(t, tr, key)
