@@ -2,6 +2,7 @@ package r2store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -52,6 +53,19 @@ func TestConfig(t *testing.T) {
 			require.Equal(t, cfg.AccessKeyID, s3cfg.AccessKeyID, "static credentials only")
 		})
 	}
+}
+
+// The s3store options pass through, with R2's defaults where they are zero.
+func TestOptions(t *testing.T) {
+	cfg := r2store.Config{AccountID: strings.Repeat("a", 32), AccessKeyID: "id", SecretAccessKey: "secret", Bucket: "cache",
+		Options: s3store.Options{Prefix: "turbo", PartSize: 16 << 20, Concurrency: 3, Checksum: s3store.ChecksumWhenSupported, UploadMemory: 64 << 20}}
+	s3cfg, err := r2store.S3Config(cfg)
+	require.NoError(t, err)
+	require.Equal(t, cfg.Options, s3cfg.Options)
+
+	_, err = r2store.Open(context.Background(), r2store.Config{AccountID: strings.Repeat("a", 32), AccessKeyID: "id",
+		SecretAccessKey: "secret", Bucket: "cache", Options: s3store.Options{PartSize: 1 << 20}})
+	require.ErrorContains(t, err, "Config.PartSize 1048576 is below S3's minimum")
 }
 
 // Ambient AWS settings must not reach an R2 store.

@@ -26,7 +26,8 @@ import (
 // region is the region R2 signs requests for.
 const region = "auto"
 
-// partSize is the size of every upload part but the last.
+// partSize is the size of every upload part but the last, unless
+// Config.PartSize says otherwise.
 const partSize = 8 << 20
 
 // Config says how to reach an R2 bucket.
@@ -48,16 +49,14 @@ type Config struct {
 	// Jurisdiction, for a proxy or a test server.
 	Endpoint string
 
-	// Prefix, when not empty, is put before every key, separated by '/'.
-	Prefix string
-	// Concurrency is how many parts of one upload are sent at once;
-	// 0 means s3store.DefaultConcurrency.
-	Concurrency int
 	// HTTPClient sends the requests; nil means the SDK's default client.
 	HTTPClient *http.Client
-	// UploadMemory bounds the memory all uploads together hold in part
-	// buffers, in bytes; 0 means s3store.DefaultUploadMemory (eight parts).
-	UploadMemory int64
+
+	// Options are s3store's (Prefix, PartSize, Concurrency, Checksum,
+	// UploadMemory), with R2's defaults for two of them: a zero PartSize
+	// means 8 MiB, and ChecksumAuto means ChecksumWhenRequired, since R2
+	// does not take the SDK's default CRC32 trailers.
+	s3store.Options
 }
 
 // jurisdictions are the values Config.Jurisdiction accepts.
@@ -101,6 +100,13 @@ func s3Config(cfg Config) (s3store.Config, error) {
 	if endpoint == "" {
 		endpoint = endpointFor(cfg.AccountID, cfg.Jurisdiction)
 	}
+	opts := cfg.Options
+	if opts.PartSize == 0 {
+		opts.PartSize = partSize
+	}
+	if opts.Checksum == s3store.ChecksumAuto {
+		opts.Checksum = s3store.ChecksumWhenRequired
+	}
 	return s3store.Config{
 		Bucket:          cfg.Bucket,
 		Region:          region,
@@ -109,13 +115,7 @@ func s3Config(cfg Config) (s3store.Config, error) {
 		AccessKeyID:     cfg.AccessKeyID,
 		SecretAccessKey: cfg.SecretAccessKey,
 		HTTPClient:      cfg.HTTPClient,
-		Options: s3store.Options{
-			Prefix:       cfg.Prefix,
-			PartSize:     partSize,
-			Concurrency:  cfg.Concurrency,
-			Checksum:     s3store.ChecksumWhenRequired,
-			UploadMemory: cfg.UploadMemory,
-		},
+		Options:         opts,
 	}, nil
 }
 
