@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -45,6 +47,17 @@ func BenchmarkTransfer(b *testing.B) {
 			// A plain io.Reader, as a server's request body is.
 			r := struct{ io.Reader }{bytes.NewReader(data)}
 			require.NoError(b, s.Put(ctx, "team/bench", r, benchSize, storage.Metadata{}))
+		}
+	})
+	file := filepath.Join(b.TempDir(), "artifact")
+	require.NoError(b, os.WriteFile(file, data, 0o600))
+	b.Run("Put/StoreFile", func(b *testing.B) {
+		b.SetBytes(benchSize)
+		for b.Loop() {
+			f, err := os.Open(file)
+			require.NoError(b, err)
+			require.NoError(b, s.Put(ctx, "team/bench", f, benchSize, storage.Metadata{}))
+			f.Close()
 		}
 	})
 	big := openStore(b, srv, s3store.Config{Options: s3store.Options{Checksum: s3store.ChecksumWhenRequired, PartSize: 32 << 20}})

@@ -40,8 +40,7 @@ func (s *Store) Create(ctx context.Context, key string, r io.Reader, size int64,
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("s3store: create %q: %w", key, err)
 	}
-	body := storage.ExactReader(ctx, r, size)
-	err = s.uploader.upload(ctx, object{bucket: s.bucket, key: s.prefix + key, metadata: metadata, onlyNew: true}, body, size)
+	err = s.uploader.send(ctx, object{bucket: s.bucket, key: s.prefix + key, metadata: metadata, onlyNew: true}, r, size)
 	switch {
 	case err == nil:
 		return nil

@@ -26,6 +26,39 @@ const abortTimeout = 30 * time.Second
 // parts in flight while the next one is read. On any failure, or when ctx
 // ends, the multipart upload is aborted.
 func (u *uploader) multipart(ctx context.Context, obj object, body io.Reader, first []byte) error {
+	next := func(ctx context.Context) (part, bool, error) {
+		if first != nil {
+			buf := first
+			first = nil
+			return u.bufferPart(buf, len(buf)), false, nil
+		}
+		buf, err := u.bufs.get(ctx)
+		if err != nil {
+			return part{}, true, err
+		}
+		n, end, err := fill(body, buf)
+		if err != nil || n == 0 {
+			u.bufs.put(buf)
+			return part{}, true, err
+		}
+		return u.bufferPart(buf, n), end, nil
+	}
+	err := u.multipartOf(ctx, obj, next)
+	if first != nil {
+		u.bufs.put(first) // the upload could not begin
+	}
+	return err
+}
+
+// bufferPart is the part held in the first n bytes of buf, a buffer of the
+// budget, which goes back to it once the part is sent.
+func (u *uploader) bufferPart(buf []byte, n int) part {
+	return part{body: bytes.NewReader(buf[:n]), size: int64(n), done: func() { u.bufs.put(buf) }}
+}
+
+// multipartOf uploads the parts next yields as one multipart upload, and
+// aborts it on any failure or when ctx ends.
+func (u *uploader) multipartOf(ctx context.Context, obj object, next func(context.Context) (part, bool, error)) error {
 	created, err := u.client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{
 		Bucket:            aws.String(obj.bucket),
 		Key:               aws.String(obj.key),
@@ -34,11 +67,10 @@ func (u *uploader) multipart(ctx context.Context, obj object, body io.Reader, fi
 		ChecksumAlgorithm: u.checksum,
 	}, retryRule(ctx))
 	if err != nil {
-		u.bufs.put(first)
 		return err
 	}
 	m := &multipartUpload{u: u, obj: obj, id: created.UploadId, sending: make(chan struct{}, u.concurrency)}
-	err = m.send(ctx, body, first)
+	err = m.send(ctx, next)
 	if err == nil {
 		return nil
 	}
@@ -99,10 +131,20 @@ type multipartUpload struct {
 	err   error // the first failure
 }
 
-// send reads body part by part and uploads the parts, first being the
-// first one, then completes the upload. It returns once no part is in
-// flight any more.
-func (m *multipartUpload) send(ctx context.Context, body io.Reader, first []byte) error {
+// part is one part of a multipart upload: its bytes, and what to do once
+// they are sent, when not nil.
+type part struct {
+	body io.ReadSeeker
+	size int64
+	done func()
+}
+
+// send uploads the parts next yields, in order, up to Concurrency at a time,
+// then completes the upload. next returns the next part and whether it is
+// the last; a part of no bytes ends the upload before it. The next part is
+// read while the parts before it are in flight. send returns once no part
+// is in flight any more.
+func (m *multipartUpload) send(ctx context.Context, next func(context.Context) (part, bool, error)) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var wg sync.WaitGroup
@@ -114,42 +156,36 @@ func (m *multipartUpload) send(ctx context.Context, body io.Reader, first []byte
 			cancel(err) // stops the parts in flight
 		}
 	}
-	buf, n, end := first, len(first), false
 	for num := int32(1); ; num++ {
+		p, last, err := next(ctx)
+		if err != nil || p.size == 0 {
+			if err != nil {
+				fail(err)
+			}
+			break
+		}
+		if num > MaxParts {
+			p.release()
+			fail(fmt.Errorf("the body is longer than %d parts of %d bytes", MaxParts, m.u.partSize))
+			break
+		}
 		select {
 		case m.sending <- struct{}{}:
 		case <-ctx.Done():
 		}
 		if ctx.Err() != nil {
-			m.u.bufs.put(buf)
+			p.release()
 			fail(context.Cause(ctx))
 			break
 		}
-		part, data := buf, buf[:n]
 		wg.Go(func() {
 			defer func() { <-m.sending }()
-			defer m.u.bufs.put(part)
-			if err := m.uploadPart(ctx, num, data); err != nil {
+			defer p.release()
+			if err := m.uploadPart(ctx, num, p); err != nil {
 				fail(err)
 			}
 		})
-		if end {
-			break
-		}
-		if num == MaxParts {
-			fail(fmt.Errorf("the body is longer than %d parts of %d bytes", MaxParts, m.u.partSize))
-			break
-		}
-		var err error
-		if buf, err = m.u.bufs.get(ctx); err != nil {
-			fail(err)
-			break
-		}
-		if n, end, err = fill(body, buf); err != nil || n == 0 {
-			m.u.bufs.put(buf)
-			if err != nil {
-				fail(err)
-			}
+		if last {
 			break
 		}
 	}
@@ -168,13 +204,20 @@ func (m *multipartUpload) send(ctx context.Context, body io.Reader, first []byte
 	return err
 }
 
+// release runs p's done, if any.
+func (p part) release() {
+	if p.done != nil {
+		p.done()
+	}
+}
+
 // uploadPart sends one part and records it for the completion.
-func (m *multipartUpload) uploadPart(ctx context.Context, num int32, data []byte) error {
+func (m *multipartUpload) uploadPart(ctx context.Context, num int32, p part) error {
 	out, err := m.u.client.UploadPart(ctx, &s3.UploadPartInput{
 		Bucket: aws.String(m.obj.bucket), Key: aws.String(m.obj.key), UploadId: m.id,
 		PartNumber:        aws.Int32(num),
-		Body:              bytes.NewReader(data),
-		ContentLength:     aws.Int64(int64(len(data))),
+		Body:              p.body,
+		ContentLength:     aws.Int64(p.size),
 		ChecksumAlgorithm: m.u.checksum,
 	}, retryRule(ctx))
 	if err != nil {

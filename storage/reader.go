@@ -44,7 +44,7 @@ func (e *exactReader) Read(p []byte) (int, error) {
 	e.n += int64(n)
 	switch {
 	case err == io.EOF && e.n < e.size:
-		return n, fmt.Errorf("storage: body ended after %d of %d bytes: %w", e.n, e.size, io.ErrUnexpectedEOF)
+		return n, CheckLength(e.n, e.size)
 	case err == io.EOF:
 		return n, nil // the next Read checks for EOF again
 	}
@@ -57,7 +57,7 @@ func (e *exactReader) atEnd() error {
 	for range 100 {
 		n, err := e.r.Read(probe[:])
 		if n > 0 {
-			return fmt.Errorf("storage: body is longer than the declared %d bytes", e.size)
+			return CheckLength(e.size+1, e.size)
 		}
 		if err == io.EOF {
 			return io.EOF
@@ -67,4 +67,19 @@ func (e *exactReader) atEnd() error {
 		}
 	}
 	return io.ErrNoProgress
+}
+
+// CheckLength returns the error [ExactReader] fails with for a body of n
+// bytes declared as size bytes: one wrapping io.ErrUnexpectedEOF when n is
+// short of size, one saying so when it is longer. It returns nil when they
+// agree or size is negative (unknown). A driver that learns a body's length
+// without reading it (a file's) checks it with CheckLength.
+func CheckLength(n, size int64) error {
+	switch {
+	case size < 0 || n == size:
+		return nil
+	case n < size:
+		return fmt.Errorf("storage: body ended after %d of %d bytes: %w", n, size, io.ErrUnexpectedEOF)
+	}
+	return fmt.Errorf("storage: body is longer than the declared %d bytes", size)
 }
