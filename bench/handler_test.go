@@ -22,31 +22,41 @@ const (
 
 // servers are the handlers the small-artifact benchmarks compare: the
 // protocol handler with token authentication over fsstore, as the
-// standalone server runs it, the floor server, and the floor server with
-// fsync (fsstore syncs every artifact).
+// standalone server runs it (batched syncs, and with SyncEachPut, as
+// STORAGE_SYNC=always runs it), the floor server, and the floor server
+// with fsync.
 func servers(b *testing.B) []struct {
 	name string
 	srv  *httptest.Server
 } {
-	store, err := fsstore.Open(b.TempDir(), nil)
-	require.NoError(b, err)
-	b.Cleanup(func() { _ = store.Close() })
-	auth, err := httpapi.NewTokenAuth(httpapi.Token{Name: "TURBO_TOKEN", Secret: token})
-	require.NoError(b, err)
-	h, err := httpapi.New(store, &httpapi.Options{Auth: auth})
-	require.NoError(b, err)
-	fl, err := floor.New(b.TempDir(), nil)
-	require.NoError(b, err)
-	flSync, err := floor.New(b.TempDir(), &floor.Options{Sync: true})
-	require.NoError(b, err)
-	ours, ref, refSync := httptest.NewServer(h), httptest.NewServer(fl), httptest.NewServer(flSync)
-	for _, s := range []*httptest.Server{ours, ref, refSync} {
-		b.Cleanup(s.Close)
+	ours := func(opts *fsstore.Options) *httptest.Server {
+		store, err := fsstore.Open(b.TempDir(), opts)
+		require.NoError(b, err)
+		b.Cleanup(func() { _ = store.Close() })
+		auth, err := httpapi.NewTokenAuth(httpapi.Token{Name: "TURBO_TOKEN", Secret: token})
+		require.NoError(b, err)
+		h, err := httpapi.New(store, &httpapi.Options{Auth: auth})
+		require.NoError(b, err)
+		return httptest.NewServer(h)
 	}
-	return []struct {
+	floorOf := func(opts *floor.Options) *httptest.Server {
+		fl, err := floor.New(b.TempDir(), opts)
+		require.NoError(b, err)
+		return httptest.NewServer(fl)
+	}
+	list := []struct {
 		name string
 		srv  *httptest.Server
-	}{{"turbocache", ours}, {"floor", ref}, {"floor-fsync", refSync}}
+	}{
+		{"turbocache", ours(nil)},
+		{"turbocache-sync-each", ours(&fsstore.Options{SyncEachPut: true})},
+		{"floor", floorOf(nil)},
+		{"floor-fsync", floorOf(&floor.Options{Sync: true})},
+	}
+	for _, s := range list {
+		b.Cleanup(s.srv.Close)
+	}
+	return list
 }
 
 // client keeps up to 16 connections, as turbo does.
