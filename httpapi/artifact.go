@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/turbocache/turbocache/internal/download"
 	"github.com/turbocache/turbocache/internal/reqbody"
 	"github.com/turbocache/turbocache/storage"
 )
@@ -32,16 +33,7 @@ const (
 // get serves GET and HEAD /v8/artifacts/{hash}.
 func (h *Handler) get(w http.ResponseWriter, r *http.Request, team, hash, key string) {
 	ctx := r.Context()
-	var (
-		body io.ReadCloser
-		info storage.Info
-		err  error
-	)
-	if r.Method == http.MethodHead {
-		info, err = h.store.Stat(ctx, key)
-	} else {
-		body, info, err = h.store.Get(ctx, key)
-	}
+	body, info, err := download.Open(ctx, h.store, r.Method, key)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
 		writeError(w, http.StatusNotFound, codeNotFound, fmt.Sprintf("no artifact %s for team %q", hash, team))
@@ -60,14 +52,7 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, team, hash, key st
 	setIfAny(hd, headerTag, info.Tag)
 	setIfAny(hd, headerSHA, info.SHA)
 	setIfAny(hd, headerDirtyHash, info.DirtyHash)
-	w.WriteHeader(http.StatusOK)
-	if body == nil {
-		return
-	}
-	defer body.Close()
-	// io.CopyN hands the ResponseWriter an io.LimitedReader, which net/http
-	// sends with sendfile(2) when the store's reader is an *os.File.
-	if _, err := io.CopyN(w, body, info.Size); err != nil {
+	if err := download.Send(w, body, info.Size); err != nil {
 		if reqbody.ClientGone(ctx, err) {
 			h.gone(r, "get", team, hash, err)
 			return

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/turbocache/turbocache/internal/download"
 	"github.com/turbocache/turbocache/internal/reqbody"
 	"github.com/turbocache/turbocache/storage"
 )
@@ -25,16 +25,7 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, team, hash, key st
 	defer cancel()
 	_ = http.NewResponseController(w).SetWriteDeadline(deadline) // not supported by every ResponseWriter
 
-	var (
-		body io.ReadCloser
-		info storage.Info
-		err  error
-	)
-	if r.Method == http.MethodHead {
-		info, err = h.store.Stat(ctx, key)
-	} else {
-		body, info, err = h.store.Get(ctx, key)
-	}
+	body, info, err := download.Open(ctx, h.store, r.Method, key)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
 		h.lookup(r, team, LookupMiss)
@@ -52,14 +43,7 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, team, hash, key st
 	hd := w.Header()
 	hd.Set("Content-Type", contentTypeBinary)
 	hd.Set("Content-Length", strconv.FormatInt(info.Size, 10))
-	w.WriteHeader(http.StatusOK)
-	if body == nil {
-		return
-	}
-	defer body.Close()
-	// io.CopyN hands the ResponseWriter an io.LimitedReader, which net/http
-	// sends with sendfile(2) when the store's reader is an *os.File.
-	if _, err := io.CopyN(w, body, info.Size); err != nil {
+	if err := download.Send(w, body, info.Size); err != nil {
 		if reqbody.ClientGone(r.Context(), err) {
 			h.gone(r, "get", team, hash, err)
 			return

@@ -88,13 +88,7 @@ func TestUploadWaitsForBudget(t *testing.T) {
 	defer cancel()
 
 	// The first upload holds the only buffer while its body stalls.
-	stalled, resume := make(chan struct{}), make(chan struct{})
-	first := make(chan error, 1)
-	go func() {
-		body := &after{r: &pattern{size: 3 * part}, n: part / 2, fn: func() { close(stalled); <-resume }}
-		first <- s.Put(ctx, "team/first", body, 3*part, storage.Metadata{})
-	}()
-	<-stalled
+	resume, first := stallUpload(ctx, s, "team/first", 3*part, part/2)
 
 	waitCtx, waitCancel := context.WithTimeout(ctx, 300*time.Millisecond)
 	defer waitCancel()
@@ -108,7 +102,7 @@ func TestUploadWaitsForBudget(t *testing.T) {
 	// Once the first upload moves on, both go through, one buffer at a time.
 	second := make(chan error, 1)
 	go func() { second <- s.Put(ctx, "team/second", &pattern{size: 2 * part}, 2*part, storage.Metadata{}) }()
-	close(resume)
+	resume()
 	require.NoError(t, <-first)
 	require.NoError(t, <-second)
 	for key, size := range map[string]int64{"team/first": 3 * part, "team/second": 2 * part} {
@@ -120,4 +114,19 @@ func TestUploadWaitsForBudget(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, objects, 2)
 	require.Empty(t, uploads, "multipart uploads left over")
+}
+
+// stallUpload starts a Put of size bytes under key whose body stalls once
+// it has given stallAt bytes, holding what the upload took of the budget.
+// It returns once the body stalls, with the function that lets it go on
+// and the channel of the Put's result.
+func stallUpload(ctx context.Context, s *s3store.Store, key string, size, stallAt int64) (resume func(), result <-chan error) {
+	stalled, goOn := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		body := &after{r: &pattern{size: size}, n: stallAt, fn: func() { close(stalled); <-goOn }}
+		done <- s.Put(ctx, key, body, size, storage.Metadata{})
+	}()
+	<-stalled
+	return func() { close(goOn) }, done
 }

@@ -61,13 +61,7 @@ func TestFileUploadNeedsNoBuffer(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 
-			stalled, resume := make(chan struct{}), make(chan struct{})
-			first := make(chan error, 1)
-			go func() {
-				body := &after{r: &pattern{size: 2 * part}, n: part / 2, fn: func() { close(stalled); <-resume }}
-				first <- s.Put(ctx, "team/buffered", body, 2*part, storage.Metadata{})
-			}()
-			<-stalled
+			resume, first := stallUpload(ctx, s, "team/buffered", 2*part, part/2)
 
 			for name, size := range map[string]int64{"small": 1000, "multipart": 2*part + part/3, "empty": 0} {
 				body := patternBytes(size)
@@ -82,7 +76,7 @@ func TestFileUploadNeedsNoBuffer(t *testing.T) {
 			err := s.Create(ctx, "team/created", fileAt(t, 5, []byte("other")), 5, storage.Metadata{})
 			require.ErrorIs(t, err, storage.ErrExists)
 
-			close(resume)
+			resume()
 			require.NoError(t, <-first)
 			_, uploads, err := srv.Leftovers(ctx, s.Bucket())
 			require.NoError(t, err)
