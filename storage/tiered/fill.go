@@ -25,8 +25,12 @@ type flight struct {
 var errStoppedEarly = errors.New("tiered: reader closed before the end of the artifact")
 
 // fetch answers a miss of both near tiers from the remote, filling the
-// local store, or waits for the fill of another miss of key.
-func (s *Store) fetch(ctx context.Context, key string) (io.ReadCloser, storage.Info, error) {
+// local store, or waits for the fill of another miss of key. ended is
+// s.fillsEnded from before the near tiers were read: when a fill ended
+// since (its flight is gone, its copy maybe in place after the local
+// store missed), the near tiers are read once more, when again is set,
+// rather than the remote a second time.
+func (s *Store) fetch(ctx context.Context, key string, ended int64, again bool) (io.ReadCloser, storage.Info, error) {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -35,11 +39,15 @@ func (s *Store) fetch(ctx context.Context, key string) (io.ReadCloser, storage.I
 	if s.pending[key] != nil {
 		// Queued since getNear looked: a Put won the race.
 		s.mu.Unlock()
-		return s.Get(ctx, key)
+		return s.get(ctx, key, again)
 	}
 	if f := s.flights[key]; f != nil {
 		s.mu.Unlock()
 		return s.follow(ctx, key, f)
+	}
+	if again && s.fillsEnded.Load() != ended {
+		s.mu.Unlock()
+		return s.get(ctx, key, false)
 	}
 	f := &flight{done: make(chan struct{})}
 	s.flights[key] = f
@@ -55,6 +63,7 @@ func (s *Store) fetch(ctx context.Context, key string) (io.ReadCloser, storage.I
 		f.remoteErr = remoteErr
 		stale := f.stale
 		delete(s.flights, key)
+		s.fillsEnded.Add(1)
 		s.mu.Unlock()
 		if filled && stale {
 			// A Put or Delete of key ran meanwhile: the copy may be of

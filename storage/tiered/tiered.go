@@ -103,7 +103,10 @@ type Store struct {
 	wake     *sync.Cond         // on mu: ready grew, or closed
 	qbytes   int64              // bytes of pending entries
 	flights  map[string]*flight // fills in progress
-	locks    map[string]*keyLock
+	// fillsEnded counts the fills that ended, changed under mu after the
+	// fill's local copy is in place; see fetch.
+	fillsEnded atomic.Int64
+	locks      map[string]*keyLock
 
 	stats counters
 }
@@ -191,10 +194,17 @@ func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, storage.Inf
 	if err := storage.ValidKey(key); err != nil {
 		return nil, storage.Info{}, err
 	}
+	return s.get(ctx, key, true)
+}
+
+// get is Get; again lets a miss look at the near tiers once more when a
+// fill ended while they were being read (see fetch).
+func (s *Store) get(ctx context.Context, key string, again bool) (io.ReadCloser, storage.Info, error) {
+	ended := s.fillsEnded.Load()
 	if rc, info, ok := s.getNear(ctx, key); ok {
 		return rc, info, nil
 	}
-	return s.fetch(ctx, key)
+	return s.fetch(ctx, key, ended, again)
 }
 
 // getNear opens key from the queue directory or the local store. Failures
