@@ -104,6 +104,9 @@ func (s *store) upload(key string, r io.Reader, size int64, put func(io.Reader) 
 }
 
 // countingReader counts the bytes read, and reports them once, at Close.
+// A sender that copies from the reader beneath instead (Unwrap), as the
+// protocol handlers do so that a file still goes out with sendfile, gives
+// it the bytes it sent (Count).
 type countingReader struct {
 	io.ReadCloser
 	n    atomic.Int64
@@ -116,6 +119,13 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.n.Add(int64(n))
 	return n, err
 }
+
+// Unwrap returns the reader beneath, whose bytes are not counted unless
+// given to Count.
+func (c *countingReader) Unwrap() io.Reader { return c.ReadCloser }
+
+// Count counts n bytes read from the reader beneath.
+func (c *countingReader) Count(n int64) { c.n.Add(n) }
 
 func (c *countingReader) Close() error {
 	err := c.ReadCloser.Close()
