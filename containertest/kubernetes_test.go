@@ -6,12 +6,13 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"regexp"
 	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/turbocache/turbocache/internal/readmetest"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -99,21 +100,6 @@ func readManifests(t *testing.T, path string) map[string]manifest {
 	return out
 }
 
-// documentedVariables are the variables of the README's table.
-func documentedVariables(t *testing.T) map[string]bool {
-	t.Helper()
-	readme, err := os.ReadFile("../README.md")
-	require.NoError(t, err)
-	vars := map[string]bool{}
-	for _, row := range regexp.MustCompile("(?m)^\\| (`[A-Z0-9_]+`(?:, `[A-Z0-9_]+`)*) \\|").FindAllStringSubmatch(string(readme), -1) {
-		for _, v := range regexp.MustCompile("`([A-Z0-9_]+)`").FindAllStringSubmatch(row[1], -1) {
-			vars[v[1]] = true
-		}
-	}
-	require.Contains(t, vars, "PORT", "the README's table of variables")
-	return vars
-}
-
 // TestKubernetesManifest parses deploy/kubernetes.yaml, checks that its
 // ports, probes, volume and variables are the server's, and then runs the
 // image as the Deployment describes it (its environment, user, read-only
@@ -142,7 +128,7 @@ func TestKubernetesManifest(t *testing.T) {
 	require.Len(t, svc.Spec.Ports, 1)
 	assert.Equal(t, port.Name, svc.Spec.Ports[0].TargetPort)
 
-	documented := documentedVariables(t)
+	documented := readmetest.Variables(t, "../README.md")
 	env := map[string]string{}
 	for _, e := range c.Env {
 		assert.True(t, documented[e.Name], "env %s is not a variable of the server", e.Name)

@@ -5,28 +5,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-// documentedVariables are the variables of the README's table.
-func documentedVariables(t *testing.T) map[string]bool {
-	t.Helper()
-	readme, err := os.ReadFile("../../README.md")
-	require.NoError(t, err)
-	vars := map[string]bool{}
-	for _, row := range regexp.MustCompile("(?m)^\\| (`[A-Z0-9_]+`(?:, `[A-Z0-9_]+`)*) \\|").FindAllStringSubmatch(string(readme), -1) {
-		for _, v := range regexp.MustCompile("`([A-Z0-9_]+)`").FindAllStringSubmatch(row[1], -1) {
-			vars[v[1]] = true
-		}
-	}
-	require.Contains(t, vars, "PORT", "the README's table of variables")
-	return vars
-}
+	"github.com/turbocache/turbocache/internal/readmetest"
+)
 
 // systemdUnit reads a unit file into its key=value settings, in order.
 func systemdUnit(t *testing.T, path string) [][2]string {
@@ -55,7 +41,7 @@ func systemdUnit(t *testing.T, path string) [][2]string {
 // there is one, finds nothing to say about the unit.
 func TestSystemdUnit(t *testing.T) {
 	const unit = "../../deploy/turbocache.service"
-	documented := documentedVariables(t)
+	documented := readmetest.Variables(t, "../../README.md")
 	env := map[string]string{}
 	var execStart string
 	for _, s := range systemdUnit(t, unit) {
