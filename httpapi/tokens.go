@@ -98,19 +98,10 @@ func (a *TokenAuth) Authenticate(r *http.Request, team string) (Access, error) {
 	if !ok {
 		return NoAccess, fmt.Errorf("%w: no bearer token", ErrUnauthenticated)
 	}
-	digest := sha256.Sum256([]byte(tok))
-	match := -1
-	for i := range a.tokens {
-		// Compare with every token, not stopping at a match, so the time
-		// taken does not say which token matched.
-		if subtle.ConstantTimeCompare(digest[:], a.tokens[i].digest[:]) == 1 {
-			match = i
-		}
-	}
-	if match < 0 {
+	e := a.match(tok)
+	if e == nil {
 		return NoAccess, fmt.Errorf("%w: unknown token", ErrUnauthenticated)
 	}
-	e := &a.tokens[match]
 	if team != "" && len(e.teams) > 0 && !slices.Contains(e.teams, CanonicalTeam(team)) {
 		return NoAccess, fmt.Errorf("%w: token %s may not access team %q", ErrForbidden, e.name, team)
 	}
@@ -118,4 +109,18 @@ func (a *TokenAuth) Authenticate(r *http.Request, team string) (Access, error) {
 		return ReadOnly, nil
 	}
 	return ReadWrite, nil
+}
+
+// match returns the configured token tok is, or nil. It compares tok's
+// digest with every token, not stopping at a match, so that the time taken
+// does not say which token matched.
+func (a *TokenAuth) match(tok string) *tokenEntry {
+	digest := sha256.Sum256([]byte(tok))
+	var match *tokenEntry
+	for i := range a.tokens {
+		if subtle.ConstantTimeCompare(digest[:], a.tokens[i].digest[:]) == 1 {
+			match = &a.tokens[i]
+		}
+	}
+	return match
 }

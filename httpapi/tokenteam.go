@@ -1,10 +1,6 @@
 package httpapi
 
-import (
-	"crypto/sha256"
-	"crypto/subtle"
-	"net/http"
-)
+import "net/http"
 
 // TeamOf returns the team of the request's bearer token when the token is
 // limited to exactly one team, and "" otherwise (no token, an unknown one,
@@ -15,13 +11,8 @@ func (a *TokenAuth) TeamOf(r *http.Request) string {
 	if !ok {
 		return ""
 	}
-	digest := sha256.Sum256([]byte(tok))
-	team := ""
-	for i := range a.tokens {
-		// Compare with every token, as Authenticate does.
-		if subtle.ConstantTimeCompare(digest[:], a.tokens[i].digest[:]) == 1 && len(a.tokens[i].teams) == 1 {
-			team = a.tokens[i].teams[0]
-		}
+	if e := a.match(tok); e != nil && len(e.teams) == 1 {
+		return e.teams[0]
 	}
-	return team
+	return ""
 }
