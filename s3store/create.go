@@ -30,17 +30,12 @@ func (s *Store) Create(ctx context.Context, key string, r io.Reader, size int64,
 	if err := storage.ValidKey(key); err != nil {
 		return err
 	}
-	if limit := s.partSize * MaxParts; size > limit {
-		return fmt.Errorf("s3store: create %q: %w: %d bytes, over %d parts of %d bytes", key, storage.ErrTooLarge, size, MaxParts, s.partSize)
-	}
-	metadata, err := encodeMetadata(md)
+	obj, err := s.newObject(ctx, "create", key, size, md)
 	if err != nil {
-		return fmt.Errorf("s3store: create %q: %w", key, err)
+		return err
 	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("s3store: create %q: %w", key, err)
-	}
-	err = s.uploader.send(ctx, object{bucket: s.bucket, key: s.prefix + key, metadata: metadata, onlyNew: true}, r, size)
+	obj.onlyNew = true
+	err = s.uploader.send(ctx, obj, r, size)
 	switch {
 	case err == nil:
 		return nil

@@ -19,19 +19,28 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, md
 	if err := storage.ValidKey(key); err != nil {
 		return err
 	}
-	if limit := s.partSize * MaxParts; size > limit {
-		return fmt.Errorf("s3store: put %q: %w: %d bytes, over %d parts of %d bytes", key, storage.ErrTooLarge, size, MaxParts, s.partSize)
-	}
-	metadata, err := encodeMetadata(md)
+	obj, err := s.newObject(ctx, "put", key, size, md)
 	if err != nil {
-		return fmt.Errorf("s3store: put %q: %w", key, err)
+		return err
 	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("s3store: put %q: %w", key, err)
-	}
-	obj := object{bucket: s.bucket, key: s.prefix + key, metadata: metadata}
 	if err := s.uploader.send(ctx, obj, r, size); err != nil {
 		return fmt.Errorf("s3store: put %q in bucket %q: %w", key, s.bucket, err)
 	}
 	return nil
+}
+
+// newObject checks an upload of size bytes under key, for op (put or
+// create), and returns the object it writes.
+func (s *Store) newObject(ctx context.Context, op, key string, size int64, md storage.Metadata) (object, error) {
+	if limit := s.partSize * MaxParts; size > limit {
+		return object{}, fmt.Errorf("s3store: %s %q: %w: %d bytes, over %d parts of %d bytes", op, key, storage.ErrTooLarge, size, MaxParts, s.partSize)
+	}
+	metadata, err := encodeMetadata(md)
+	if err != nil {
+		return object{}, fmt.Errorf("s3store: %s %q: %w", op, key, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return object{}, fmt.Errorf("s3store: %s %q: %w", op, key, err)
+	}
+	return object{bucket: s.bucket, key: s.prefix + key, metadata: metadata}, nil
 }
