@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/turbocache/turbocache/httpapi"
 	"github.com/turbocache/turbocache/internal/heappeak"
 	"github.com/turbocache/turbocache/storage/fsstore"
+	"github.com/turbocache/turbocache/storage/storagetest"
 )
 
 // fsServer serves a handler over an fsstore in a temporary directory.
@@ -27,30 +27,6 @@ func fsServer(t testing.TB) *httptest.Server {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv
-}
-
-// pattern is a reader of n pseudo-random bytes that holds none of them.
-type pattern struct {
-	rng *rand.ChaCha8
-	n   int64
-}
-
-func newPattern(seed byte, n int64) *pattern {
-	var s [32]byte
-	s[0] = seed
-	return &pattern{rng: rand.NewChaCha8(s), n: n}
-}
-
-func (p *pattern) Read(b []byte) (int, error) {
-	if p.n == 0 {
-		return 0, io.EOF
-	}
-	if int64(len(b)) > p.n {
-		b = b[:p.n]
-	}
-	n, _ := p.rng.Read(b)
-	p.n -= int64(n)
-	return n, nil
 }
 
 func upload(t testing.TB, c *http.Client, url string, body io.Reader, size int64) {
@@ -92,7 +68,7 @@ func TestStreamingMemory(t *testing.T) {
 
 	want := sha256.New()
 	up := heappeak.Measure(func() {
-		upload(t, c, url, io.TeeReader(newPattern(1, size), want), size)
+		upload(t, c, url, io.TeeReader(storagetest.Body(1, size), want), size)
 	})
 
 	got := sha256.New()
@@ -117,7 +93,7 @@ func BenchmarkPut(b *testing.B) {
 			c := srv.Client()
 			b.SetBytes(size)
 			for i := 0; b.Loop(); i++ {
-				upload(b, c, fmt.Sprintf("%s/v8/artifacts/%016x?slug=bench", srv.URL, i), newPattern(byte(i), size), size)
+				upload(b, c, fmt.Sprintf("%s/v8/artifacts/%016x?slug=bench", srv.URL, i), storagetest.Body(uint64(i), size), size)
 			}
 		})
 	}
@@ -130,7 +106,7 @@ func BenchmarkGet(b *testing.B) {
 			srv := fsServer(b)
 			c := srv.Client()
 			url := srv.URL + "/v8/artifacts/" + hashA + "?slug=bench"
-			upload(b, c, url, newPattern(1, size), size)
+			upload(b, c, url, storagetest.Body(1, size), size)
 			b.SetBytes(size)
 			for b.Loop() {
 				download(b, c, url, io.Discard)

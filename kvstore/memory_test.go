@@ -11,24 +11,8 @@ import (
 	"github.com/turbocache/turbocache/kvstore"
 	"github.com/turbocache/turbocache/kvstore/kvtest"
 	"github.com/turbocache/turbocache/storage"
+	"github.com/turbocache/turbocache/storage/storagetest"
 )
-
-// patternReader yields size bytes without holding them in memory.
-type patternReader struct{ left int64 }
-
-func (p *patternReader) Read(b []byte) (int, error) {
-	if p.left == 0 {
-		return 0, io.EOF
-	}
-	if int64(len(b)) > p.left {
-		b = b[:p.left]
-	}
-	for i := range b {
-		b[i] = byte(p.left - int64(i))
-	}
-	p.left -= int64(len(b))
-	return len(b), nil
-}
 
 // TestMemoryBounded round-trips a 100 MiB artifact and checks that the
 // heap (kvtest's included; it keeps values in files) never grows by more
@@ -44,7 +28,7 @@ func TestMemoryBounded(t *testing.T) {
 			s := open(t, srv, kvstore.Config{PartSize: partSize})
 			ctx := context.Background()
 			putPeak := heappeak.Measure(func() {
-				require.NoError(t, s.Put(ctx, "team/huge", &patternReader{left: size}, size, storage.Metadata{}))
+				require.NoError(t, s.Put(ctx, "team/huge", storagetest.Body(0, size), size, storage.Metadata{}))
 			})
 			var n int64
 			getPeak := heappeak.Measure(func() {

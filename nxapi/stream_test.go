@@ -9,22 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/turbocache/turbocache/internal/heappeak"
 	"github.com/turbocache/turbocache/storage/fsstore"
+	"github.com/turbocache/turbocache/storage/storagetest"
 )
-
-// pattern yields size bytes of a repeating pattern without holding them.
-type pattern struct{ size, off int64 }
-
-func (p *pattern) Read(b []byte) (int, error) {
-	if p.off >= p.size {
-		return 0, io.EOF
-	}
-	b = b[:min(int64(len(b)), p.size-p.off)]
-	for i := range b {
-		b[i] = byte((p.off + int64(i)) * 7 >> 3)
-	}
-	p.off += int64(len(b))
-	return len(b), nil
-}
 
 // TestStreams uploads and downloads a record much larger than the heap may
 // grow by: both directions stream.
@@ -43,11 +29,11 @@ func TestStreams(t *testing.T) {
 	url := srv.URL + "/v1/cache/424242"
 
 	want := sha256.New()
-	_, err = io.Copy(want, &pattern{size: size})
+	_, err = io.Copy(want, storagetest.Body(0, size))
 	require.NoError(t, err)
 
 	put := heappeak.Measure(func() {
-		req, err := http.NewRequest("PUT", url, &pattern{size: size})
+		req, err := http.NewRequest("PUT", url, storagetest.Body(0, size))
 		require.NoError(t, err)
 		req.ContentLength = size
 		req.Header.Set("Authorization", "Bearer "+rwToken)

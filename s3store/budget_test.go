@@ -14,6 +14,7 @@ import (
 	"github.com/turbocache/turbocache/internal/s3test"
 	"github.com/turbocache/turbocache/s3store"
 	"github.com/turbocache/turbocache/storage"
+	"github.com/turbocache/turbocache/storage/storagetest"
 )
 
 // TestUploadMemoryBudget runs 16 concurrent uploads of 100 MiB through one
@@ -53,7 +54,7 @@ func TestUploadMemoryBudget(t *testing.T) {
 				var wg sync.WaitGroup
 				for i := range uploads {
 					wg.Go(func() {
-						errs[i] = s.Put(ctx, fmt.Sprintf("team/big%d", i), &pattern{size: size}, size, storage.Metadata{})
+						errs[i] = s.Put(ctx, fmt.Sprintf("team/big%d", i), storagetest.Body(0, size), size, storage.Metadata{})
 					})
 				}
 				wg.Wait()
@@ -93,7 +94,7 @@ func TestUploadWaitsForBudget(t *testing.T) {
 	waitCtx, waitCancel := context.WithTimeout(ctx, 300*time.Millisecond)
 	defer waitCancel()
 	start := time.Now()
-	err := s.Put(waitCtx, "team/second", &pattern{size: 2 * part}, 2*part, storage.Metadata{})
+	err := s.Put(waitCtx, "team/second", storagetest.Body(0, 2*part), 2*part, storage.Metadata{})
 	require.ErrorIs(t, err, context.DeadlineExceeded, "a Put with no buffer free ends with its context")
 	require.GreaterOrEqual(t, time.Since(start), 250*time.Millisecond, "the Put waited for a buffer")
 	_, err = s.Stat(ctx, "team/second")
@@ -101,7 +102,7 @@ func TestUploadWaitsForBudget(t *testing.T) {
 
 	// Once the first upload moves on, both go through, one buffer at a time.
 	second := make(chan error, 1)
-	go func() { second <- s.Put(ctx, "team/second", &pattern{size: 2 * part}, 2*part, storage.Metadata{}) }()
+	go func() { second <- s.Put(ctx, "team/second", storagetest.Body(0, 2*part), 2*part, storage.Metadata{}) }()
 	resume()
 	require.NoError(t, <-first)
 	require.NoError(t, <-second)
@@ -124,7 +125,7 @@ func stallUpload(ctx context.Context, s *s3store.Store, key string, size, stallA
 	stalled, goOn := make(chan struct{}), make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
-		body := &after{r: &pattern{size: size}, n: stallAt, fn: func() { close(stalled); <-goOn }}
+		body := &after{r: storagetest.Body(0, size), n: stallAt, fn: func() { close(stalled); <-goOn }}
 		done <- s.Put(ctx, key, body, size, storage.Metadata{})
 	}()
 	<-stalled

@@ -12,22 +12,8 @@ import (
 	"github.com/turbocache/turbocache/internal/s3test"
 	"github.com/turbocache/turbocache/s3store"
 	"github.com/turbocache/turbocache/storage"
+	"github.com/turbocache/turbocache/storage/storagetest"
 )
-
-// pattern yields size bytes without holding them.
-type pattern struct{ n, size int64 }
-
-func (p *pattern) Read(b []byte) (int, error) {
-	if p.n >= p.size {
-		return 0, io.EOF
-	}
-	b = b[:min(int64(len(b)), p.size-p.n)]
-	for i := range b {
-		b[i] = byte((p.n + int64(i)) * 7)
-	}
-	p.n += int64(len(b))
-	return len(b), nil
-}
 
 // after calls fn once n bytes of r have been read, then goes on reading r,
 // or fails with err when it is not nil.
@@ -65,30 +51,30 @@ func TestFailedUploadLeavesNothing(t *testing.T) {
 		put  func(ctx context.Context, s storage.Store, size int64) error
 	}{
 		{"ReaderFailsInFirstPart", 3 * part, func(ctx context.Context, s storage.Store, size int64) error {
-			return s.Put(ctx, "team/k", &after{r: &pattern{size: size}, n: part / 2, err: errBroken}, size, storage.Metadata{})
+			return s.Put(ctx, "team/k", &after{r: storagetest.Body(0, size), n: part / 2, err: errBroken}, size, storage.Metadata{})
 		}},
 		{"ReaderFailsInThirdPart", 4 * part, func(ctx context.Context, s storage.Store, size int64) error {
-			return s.Put(ctx, "team/k", &after{r: &pattern{size: size}, n: 2*part + 1, err: errBroken}, size, storage.Metadata{})
+			return s.Put(ctx, "team/k", &after{r: storagetest.Body(0, size), n: 2*part + 1, err: errBroken}, size, storage.Metadata{})
 		}},
 		{"ReaderShort", 4 * part, func(ctx context.Context, s storage.Store, size int64) error {
-			return s.Put(ctx, "team/k", &pattern{size: size - 1}, size, storage.Metadata{})
+			return s.Put(ctx, "team/k", storagetest.Body(0, size-1), size, storage.Metadata{})
 		}},
 		{"CancelledInThirdPart", 4 * part, func(ctx context.Context, s storage.Store, size int64) error {
 			ctx, cancel := context.WithCancel(ctx)
 			defer cancel()
-			return s.Put(ctx, "team/k", &after{r: &pattern{size: size}, n: 2*part + 1, fn: cancel}, size, storage.Metadata{})
+			return s.Put(ctx, "team/k", &after{r: storagetest.Body(0, size), n: 2*part + 1, fn: cancel}, size, storage.Metadata{})
 		}},
 		{"CancelledWhilePartsAreSent", 6 * part, func(ctx context.Context, s storage.Store, size int64) error {
 			ctx, cancel := context.WithCancel(ctx)
 			defer cancel()
 			// The last part is read only once the first ones are in
 			// flight; cancel then, with requests on the wire.
-			return s.Put(ctx, "team/k", &after{r: &pattern{size: size}, n: 5 * part, fn: cancel}, size, storage.Metadata{})
+			return s.Put(ctx, "team/k", &after{r: storagetest.Body(0, size), n: 5 * part, fn: cancel}, size, storage.Metadata{})
 		}},
 		{"DeadlineDuringUpload", 8 * part, func(ctx context.Context, s storage.Store, size int64) error {
 			ctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 			defer cancel()
-			slow := &after{r: &pattern{size: size}, n: 2 * part, fn: func() { <-ctx.Done() }}
+			slow := &after{r: storagetest.Body(0, size), n: 2 * part, fn: func() { <-ctx.Done() }}
 			return s.Put(ctx, "team/k", slow, size, storage.Metadata{})
 		}},
 	} {

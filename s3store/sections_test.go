@@ -17,6 +17,7 @@ import (
 	"github.com/turbocache/turbocache/internal/s3test"
 	"github.com/turbocache/turbocache/s3store"
 	"github.com/turbocache/turbocache/storage"
+	"github.com/turbocache/turbocache/storage/storagetest"
 )
 
 // fileAt writes junk then body to a new file, and returns the file open at
@@ -34,7 +35,7 @@ func fileAt(t *testing.T, junk int, body []byte) *os.File {
 }
 
 func patternBytes(n int64) []byte {
-	b, _ := io.ReadAll(&pattern{size: n})
+	b, _ := io.ReadAll(storagetest.Body(0, n))
 	return b
 }
 
@@ -143,7 +144,7 @@ func TestFileUploadMemory(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "big")
 	out, err := os.Create(path)
 	require.NoError(t, err)
-	_, err = io.Copy(out, &pattern{size: size})
+	_, err = io.Copy(out, storagetest.Body(0, size))
 	require.NoError(t, err)
 	require.NoError(t, out.Close())
 	f, err := os.Open(path)

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/turbocache/turbocache/internal/testcert"
 	"github.com/turbocache/turbocache/internal/turbotest"
+	"github.com/turbocache/turbocache/storage/storagetest"
 )
 
 // startTLSServer starts the server with a certificate made for the test and
@@ -197,7 +198,7 @@ func TestH2C(t *testing.T) {
 	// over h2c with no length announced (as a proxy may send it).
 	const big = 40 << 20
 	req, err = http.NewRequest("PUT", s.URL+"/v8/artifacts/b16b16?slug=web",
-		io.NopCloser(io.LimitReader(zeros{}, big)))
+		io.NopCloser(storagetest.Body(0, big)))
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer t")
 	resp, err = h2c().Do(req)
@@ -216,14 +217,6 @@ func TestH2C(t *testing.T) {
 	plain := startServer(t, map[string]string{"TURBO_TOKEN": "t"})
 	_, err = h2c().Get(plain.URL + "/healthz")
 	assert.Error(t, err, "h2c without HTTP2_CLEARTEXT")
-}
-
-// zeros reads as an endless run of zero bytes.
-type zeros struct{}
-
-func (zeros) Read(p []byte) (int, error) {
-	clear(p)
-	return len(p), nil
 }
 
 func TestTransportConfig(t *testing.T) {

@@ -99,7 +99,7 @@ func TestBoundRefusesLargerArtifacts(t *testing.T) {
 	err = s.Put(ctx, "team/big", bytes.NewReader(make([]byte, 995)), -1, storage.Metadata{})
 	require.ErrorIs(t, err, storage.ErrTooLarge)
 	// Far larger: refused without reading it all.
-	r := &countingReader{r: &zeros{n: 64 << 20}}
+	r := &countingReader{r: storagetest.Body(0, 64<<20)}
 	err = s.Put(ctx, "team/big", r, -1, storage.Metadata{})
 	require.ErrorIs(t, err, storage.ErrTooLarge)
 	assert.Less(t, r.n, int64(1<<20), "bytes read of an artifact of unknown size over the bound")

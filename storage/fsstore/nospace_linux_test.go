@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/turbocache/turbocache/internal/tmpfs"
 	"github.com/turbocache/turbocache/storage"
+	"github.com/turbocache/turbocache/storage/storagetest"
 )
 
 // TestFullDiskEvicts: an unbounded Store on a disk that fills up evicts
@@ -39,7 +40,7 @@ func TestFullDiskNoSpace(t *testing.T) {
 	// Another process fills the disk, leaving about 256 KiB.
 	filler, err := os.Create(filepath.Join(dir, "filler"))
 	require.NoError(t, err)
-	_, err = io.Copy(filler, &zeros{n: 4<<20 - (100 << 10) - (256 << 10)})
+	_, err = io.Copy(filler, storagetest.Body(0, 4<<20-(100<<10)-(256<<10)))
 	require.NoError(t, err)
 	require.NoError(t, filler.Close())
 

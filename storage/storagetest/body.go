@@ -140,3 +140,8 @@ func listKeys(t *testing.T, l storage.Lister, prefix string) []string {
 	}
 	return keys
 }
+
+// Body returns a reader of size pseudo-random bytes, the same for the same
+// seed, that holds none of them but one 64 KiB block: the suite's artifact
+// bodies, for a driver's or a handler's own tests of large uploads.
+func Body(seed uint64, size int64) io.Reader { return body{seed: seed, size: size}.reader() }
